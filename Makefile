@@ -1,0 +1,43 @@
+# Two commands: `make report` (set up, then render every notebook on the seed corpus into
+# reports/) and `make test` (set up with dev extras, lint, then the whole test suite).
+# Both create .venv/ on first use and are idempotent afterwards.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+CORPUS ?= corpus
+OUT    ?= reports
+
+.PHONY: install report test test-fast lint browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch first: the CPU build of 2.13.0 that pip finds on this machine, so that nothing
+	# later pulls a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+report: install
+	$(VENV)/bin/convolab report --corpus $(CORPUS) --out $(OUT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Headless Chromium for the browser test (Debian's package; apt is the only way to get it here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-fast: install
+	$(PY) -m pytest -m "not slow" -q
+
+# The whole suite: fast unit tests and the slow layer (notebooks, reports, browser).
+test: install lint browser
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(OUT) .cache .pytest_cache .ruff_cache

