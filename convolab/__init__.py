@@ -10,7 +10,10 @@ The public API, in the order data flows::
 
 from .corpus import Corpus, load_corpus
 from .embeddings import embed, get_embedder
+from .topic_metrics import METRICS as TOPIC_METRICS
+from .topics import TopicModel
 
 __version__ = "0.1.0"
 
-__all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "__version__"]
+__all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPIC_METRICS",
+           "__version__"]

@@ -1,0 +1,158 @@
+"""Small-corpus-aware choice of UMAP and clustering parameters for BERTopic.
+
+BERTopic's defaults (15 UMAP neighbours, HDBSCAN ``min_cluster_size=10``) are tuned for
+thousands of documents. On a few essays they fail outright (UMAP's spectral initialisation needs
+more points than components; HDBSCAN needs more points than its cluster size) or label every
+unit an outlier. Here every parameter scales with the number of units ``n``, and when density
+clustering finds fewer than two topics, leaves more than half the units unassigned, or puts
+most of them in one topic, k-means
+takes over with ``k`` chosen by the silhouette score on the UMAP space (the stated criterion).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+#: Below this many units no clustering result means anything; the error says what to do.
+MIN_UNITS = 8
+#: HDBSCAN results leaving more units than this unassigned are replaced by k-means...
+MAX_DENSITY_OUTLIERS = 0.5
+#: ...and so are results where one topic swallows more than this share of the units.
+MAX_TOPIC_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    """Parameters chosen for ``n`` units."""
+
+    n_neighbors: int
+    n_components: int
+    min_cluster_size: int
+    min_samples: int
+    low_memory: bool
+
+
+def plan(n: int, min_topic_size: int | None = None) -> ClusterPlan:
+    """Scale UMAP/HDBSCAN parameters with the number of units.
+
+    ``n_neighbors`` grows as n/15 between 3 and 15 (15 is BERTopic's default, reached at 225
+    units): a neighbourhood much larger than a theme's size blurs themes together.
+    ``min_cluster_size`` grows as sqrt(n)/2 between 4 and 15, so five essays' paragraphs can
+    form themes of five while fifty thousand documents do not fragment into thousands (on the
+    seed corpus, smaller sizes gave two to twelve topics depending on the seed).
+    """
+    n_neighbors = int(np.clip(n // 15, 3, 15))
+    size = min_topic_size or int(np.clip(np.ceil(np.sqrt(n) / 2), 4, 15))
+    return ClusterPlan(
+        n_neighbors=min(n_neighbors, n - 1),
+        n_components=int(min(5, n - 3)),
+        min_cluster_size=size,
+        min_samples=max(2, size // 3),
+        low_memory=n > 20_000,
+    )
+
+
+def check_size(n: int, unit: str) -> None:
+    """Raise a ValueError that says what to do when there are too few units to cluster."""
+    if n < MIN_UNITS:
+        finer = {"document": "unit='paragraph' or unit='sentence'", "paragraph": "unit='sentence'",
+                 "sentence": "more documents"}[unit]
+        raise ValueError(f"Only {n} {unit} units to model; topic modelling needs at least "
+                         f"{MIN_UNITS}. Use {finer} (or add documents).")
+
+
+def make_umap(p: ClusterPlan, n: int, random_state: int):
+    from umap import UMAP
+
+    # Spectral initialisation solves an eigenproblem that fails on tiny inputs; random is safe.
+    return UMAP(n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
+                metric="cosine", random_state=random_state, low_memory=p.low_memory,
+                init="spectral" if n > 50 else "random", n_jobs=1)
+
+
+def make_hdbscan(p: ClusterPlan):
+    from hdbscan import HDBSCAN
+
+    return HDBSCAN(min_cluster_size=p.min_cluster_size, min_samples=p.min_samples,
+                   metric="euclidean", cluster_selection_method="eom", prediction_data=False)
+
+
+def choose_clusterer(reduced: np.ndarray, p: ClusterPlan, method: str, random_state: int,
+                     n_topics: int | None = None):
+    """Return ``(clusterer, description)`` for the reduced embeddings.
+
+    ``method`` is ``"auto"`` (HDBSCAN, falling back to k-means), ``"hdbscan"`` or ``"kmeans"``.
+    """
+    if n_topics is not None:
+        return _kmeans(n_topics, random_state), f"k-means with k={n_topics} (requested)"
+    if method in ("auto", "hdbscan"):
+        hdb = make_hdbscan(p).fit(reduced)
+        labels = hdb.labels_
+        n_found = len(set(labels) - {-1})
+        outliers = float(np.mean(labels == -1))
+        largest = float(np.bincount(labels[labels >= 0]).max() / len(labels)) if n_found else 1.0
+        if method == "hdbscan" or (n_found >= 2 and outliers <= MAX_DENSITY_OUTLIERS
+                                   and largest <= MAX_TOPIC_SHARE):
+            return make_hdbscan(p), (f"HDBSCAN (min_cluster_size={p.min_cluster_size}, "
+                                     f"min_samples={p.min_samples})")
+        reason = (f"HDBSCAN found {n_found} topic(s), the largest holding {largest:.0%} of "
+                  f"units, and left {outliers:.0%} unassigned")
+    elif method == "kmeans":
+        reason = "k-means requested"
+    else:
+        raise ValueError(f"clustering must be 'auto', 'hdbscan' or 'kmeans', not {method!r}")
+    k, score = best_k(reduced, random_state)
+    return _kmeans(k, random_state), f"k-means with k={k} (best silhouette {score:.2f}; {reason})"
+
+
+def best_k(reduced: np.ndarray, random_state: int) -> tuple[int, float]:
+    """k in 2..min(15, n/4) with the highest silhouette score; ties go to the smaller k."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    n = len(reduced)
+    candidates = range(2, max(2, min(15, n // 4)) + 1)
+    sample = min(n, 5000)
+    scores = {}
+    for k in candidates:
+        labels = KMeans(k, n_init=10, random_state=random_state).fit_predict(reduced)
+        if len(set(labels)) < 2:
+            continue
+        scores[k] = silhouette_score(reduced, labels, sample_size=sample,
+                                     random_state=random_state)
+    if not scores:
+        return 2, float("nan")
+    k = max(scores, key=lambda k: (round(scores[k], 6), -k))
+    return k, float(scores[k])
+
+
+def _kmeans(k: int, random_state: int):
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=k, n_init=10, random_state=random_state)
+
+
+class PrefittedReducer:
+    """A fitted UMAP that BERTopic can 'fit' again for free.
+
+    convolab reduces the embeddings once to choose the clustering; BERTopic then calls
+    ``fit``/``transform`` on the same array, which this returns without recomputing.
+    """
+
+    def __init__(self, umap, training: np.ndarray, reduced: np.ndarray):
+        self.umap = umap
+        self._training = training
+        self._reduced = reduced
+
+    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's signature
+        return self
+
+    def transform(self, X):  # noqa: N803
+        if X is self._training:
+            return self._reduced
+        return self.umap.transform(X)

@@ -1,0 +1,5 @@
+"""Plot functions: tidy frames in, matplotlib Axes/Figure out (seaborn), never ``plt.show()``."""
+
+from .topics import plot_document_topics, plot_topic_map, plot_topic_sizes, plot_topic_terms
+
+__all__ = ["plot_document_topics", "plot_topic_map", "plot_topic_sizes", "plot_topic_terms"]

@@ -1,0 +1,502 @@
+"""Topic modelling over essays with BERTopic, made safe for five essays and for fifty thousand.
+
+:class:`TopicModel` follows the scikit-learn estimator contract: ``__init__`` only stores
+settings, ``fit`` learns and returns ``self``, learned tables end in ``_``, and randomness comes
+only from ``random_state``. Underneath it is a real ``bertopic.BERTopic`` (kept as
+``bertopic_``) with local embeddings (:mod:`convolab.embeddings`), UMAP/HDBSCAN parameters that
+scale with the corpus (:mod:`convolab.clustering`), stop words out of the c-TF-IDF vocabulary,
+uni+bigrams, and a short label per topic from BERTopic's offline ``KeyBERTInspired``
+representation computed with the same local model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import clustering
+from .corpus import Corpus
+from .embeddings import embed, get_embedder
+from .topic_metrics import diversity, mean_ari, npmi_coherence
+
+logger = logging.getLogger(__name__)
+
+# Contractions as BERTopic's c-TF-IDF preprocessing leaves them (it strips the apostrophe:
+# "don't" -> "dont") and as a tokenizer splits them ("don"), plus filler words that lead
+# topics in essays without saying anything about them.
+_CONTRACTIONS = ["dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "hasnt", "havent",
+                 "hadnt", "wont", "wouldnt", "shouldnt", "couldnt", "cant", "im", "ive", "youre",
+                 "youve", "youll", "youd", "theyre", "theyve", "weve", "were", "thats", "its",
+                 "lets", "theres", "whats", "hes", "shes", "isn", "don", "doesn", "didn", "wasn",
+                 "aren", "weren", "hasn", "haven", "hadn", "won", "wouldn", "shouldn", "couldn",
+                 "ll", "ve", "re"]
+EXTRA_STOP_WORDS = _CONTRACTIONS + ["let", "just",
+                    "really", "like", "also", "way", "things", "thing", "lot", "lots", "yes",
+                    "oh", "ok", "okay", "going", "got", "make", "makes", "say", "says"]
+_TOKEN = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")  # words of letters only: no numbers, no "_"
+SOFTMAX_TEMPERATURE = 0.1
+N_REPRESENTATIVES = 3
+
+
+class TopicModel:
+    """Themes in a corpus, at the sentence, paragraph or document level.
+
+    Parameters
+    ----------
+    unit : {"sentence", "paragraph", "document"}
+        What a topic is assigned to. Sentences (default): essays change theme within a
+        paragraph, a small corpus has enough sentences for stable clusters (on the seed corpus
+        the mean ARI across seeds was 0.69 for sentences, 0.51 for paragraphs), and each
+        sentence's topic joins one-to-one with its sentiment score. For tens of thousands of
+        documents use ``"document"`` or ``"paragraph"`` with ``embedding="static"``.
+    embedding : {"minilm", "static", "tfidf"}
+        Embedding backend, see :mod:`convolab.embeddings`.
+    clustering : {"auto", "hdbscan", "kmeans"}
+        ``"auto"`` tries HDBSCAN and falls back to k-means (silhouette-chosen k) when density
+        clustering finds fewer than two topics or leaves most units unassigned.
+    n_topics : int, optional
+        Force k-means with this many topics.
+    min_topic_size : int, optional
+        HDBSCAN's minimum cluster size; by default it scales with the corpus.
+    n_terms : int
+        Terms kept per topic.
+    reduce_outliers : bool
+        Move units HDBSCAN left unassigned to their nearest topic (BERTopic's
+        ``reduce_outliers`` with the embeddings strategy); the share before is still reported.
+    random_state : int
+        Seed for UMAP, k-means and the representation model.
+    cache_dir : path, optional
+        Embedding cache folder (``False`` disables the cache).
+    progress : bool
+        Show a progress bar while embedding.
+
+    Examples
+    --------
+    >>> import convolab as cl
+    >>> tm = cl.TopicModel(random_state=0).fit(cl.load_corpus("corpus"))  # doctest: +SKIP
+    >>> tm.topics_[["topic", "label", "size"]]                             # doctest: +SKIP
+    """
+
+    def __init__(self, unit: str = "sentence", embedding: str = "minilm", *,
+                 clustering: str = "auto", n_topics: int | None = None,
+                 min_topic_size: int | None = None, n_terms: int = 10,
+                 reduce_outliers: bool = True, random_state: int = 0,
+                 cache_dir: str | Path | None = None, progress: bool = False):
+        self.unit = unit
+        self.embedding = embedding
+        self.clustering = clustering
+        self.n_topics = n_topics
+        self.min_topic_size = min_topic_size
+        self.n_terms = n_terms
+        self.reduce_outliers = reduce_outliers
+        self.random_state = random_state
+        self.cache_dir = cache_dir
+        self.progress = progress
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, corpus: Corpus | pd.DataFrame, embeddings: np.ndarray | None = None):
+        """Fit topics to the corpus's units.
+
+        Parameters
+        ----------
+        corpus : Corpus or DataFrame
+            A :class:`~convolab.Corpus`, or a units frame with at least ``doc_id`` and ``text``.
+        embeddings : ndarray, optional
+            Precomputed embeddings, one row per unit (skips the embedding step).
+
+        Returns
+        -------
+        TopicModel
+            ``self``, with ``topics_``, ``assignments_``, ``topic_terms_``,
+            ``representatives_`` and ``bertopic_`` set.
+        """
+        units = self._units(corpus)
+        clustering.check_size(len(units), self.unit)
+        self.embedder_ = self._make_embedder()
+        texts = units["text"].tolist()
+        if embeddings is None:
+            embeddings = embed(texts, self.embedder_, cache_dir=self.cache_dir,
+                               progress=self.progress)
+        elif len(embeddings) != len(units):
+            raise ValueError(f"{len(embeddings)} embeddings for {len(units)} units")
+        labels, raw_outliers, how = self._labels(embeddings, self.random_state)
+        with _quiet_bertopic():
+            labels, model = self._represent(texts, embeddings, labels)
+        self.bertopic_ = model
+        self.clustering_ = how
+        self.outlier_share_before_reassignment_ = raw_outliers
+        self._tabulate(units, embeddings, labels, model)
+        return self
+
+    def _units(self, corpus) -> pd.DataFrame:
+        if isinstance(corpus, Corpus):
+            return corpus.units(self.unit)
+        frame = corpus.copy()
+        if "text" not in frame.columns:
+            raise ValueError("pass a Corpus or a DataFrame with a 'text' column")
+        for column, default in (("doc_id", None), ("para_id", -1), ("sent_id", -1),
+                                ("start", 0), ("unit_id", None)):
+            if column not in frame.columns:
+                frame[column] = default if default is not None else \
+                    [f"u{i}" for i in range(len(frame))]
+        if "end" not in frame.columns:
+            frame["end"] = frame["text"].str.len()
+        return frame.reset_index(drop=True)
+
+    def _make_embedder(self):
+        if self.embedding == "static":
+            return get_embedder("static", cache_dir=self.cache_dir or None)
+        if self.embedding == "tfidf":
+            return get_embedder("tfidf", random_state=self.random_state)
+        return get_embedder(self.embedding)
+
+    def vectorizer(self):
+        """The CountVectorizer behind the c-TF-IDF vocabulary (and the NPMI counts)."""
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        return CountVectorizer(analyzer=analyze)
+
+    def _labels(self, embeddings: np.ndarray, random_state: int) -> tuple[np.ndarray, float, str]:
+        """Cluster the embeddings; return final labels, raw outlier share, and how.
+
+        Outliers are then moved to the nearest topic centroid by cosine similarity, which is
+        BERTopic's ``reduce_outliers(strategy="embeddings")`` rule; doing it here, before
+        BERTopic builds representations, lets the stability refits share this code exactly.
+        """
+        n = len(embeddings)
+        plan = clustering.plan(n, self.min_topic_size)
+        reduced = clustering.make_umap(plan, n, random_state).fit_transform(embeddings)
+        clusterer, how = clustering.choose_clusterer(reduced, plan, self.clustering,
+                                                     random_state, self.n_topics)
+        labels = np.asarray(clusterer.fit(reduced).labels_)
+        raw_outliers = float(np.mean(labels == -1))
+        if self.reduce_outliers and 0 < raw_outliers < 1:
+            ids = sorted(set(labels.tolist()) - {-1})
+            centroids = np.stack([_unit(embeddings[labels == t].mean(0)) for t in ids])
+            nearest = np.asarray(ids)[(embeddings @ centroids.T).argmax(1)]
+            labels = np.where(labels == -1, nearest, labels)
+            how += f"; {raw_outliers:.0%} outliers moved to their nearest topic"
+        return labels, raw_outliers, how
+
+    def _represent(self, texts: list[str], embeddings: np.ndarray, labels: np.ndarray):
+        """A BERTopic model over the given topics: c-TF-IDF terms and KeyBERT labels."""
+        from bertopic import BERTopic
+        from bertopic.cluster import BaseCluster
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from bertopic.representation import KeyBERTInspired
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        backend = getattr(self.embedder_, "model", None)
+        representation = {"KeyBERT": KeyBERTInspired(top_n_words=self.n_terms,
+                                                     random_state=self.random_state)} \
+            if backend is not None else None
+        model = BERTopic(
+            embedding_model=backend, umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(), vectorizer_model=self.vectorizer(),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            representation_model=representation, top_n_words=self.n_terms,
+            calculate_probabilities=False, low_memory=len(texts) > 20_000, verbose=False)
+        topics = model.fit_transform(texts, embeddings=embeddings, y=labels)[0]
+        return np.asarray(topics), model
+
+    def _tabulate(self, units, embeddings, labels, model) -> None:
+        topic_ids = sorted(set(labels.tolist()) - {-1})
+        centroids = np.stack([_unit(embeddings[labels == t].mean(0)) for t in topic_ids])
+        self.topic_ids_ = topic_ids
+        self.centroids_ = centroids
+        similarity, probability = self._soft_assign(embeddings, labels)
+        assignments = units[["unit_id", "doc_id", "para_id", "sent_id", "start", "end",
+                             "text"]].copy()
+        assignments["topic"] = labels
+        assignments["probability"] = probability
+        assignments["similarity"] = similarity
+        self.assignments_ = assignments
+
+        terms = []
+        for t in topic_ids:
+            for rank, (term, weight) in enumerate(model.get_topic(t) or []):
+                if term:
+                    terms.append((t, rank, term, float(weight)))
+        self.topic_terms_ = pd.DataFrame(terms, columns=["topic", "rank", "term", "weight"])
+        aspects = (model.topic_aspects_ or {}).get("KeyBERT", {})
+        reps = []
+        for i, t in enumerate(topic_ids):
+            members = np.flatnonzero(labels == t)
+            sims = embeddings[members] @ centroids[i]
+            for rank, j in enumerate(members[np.argsort(-sims, kind="stable")]
+                                     [:N_REPRESENTATIVES]):
+                row = assignments.iloc[j]
+                reps.append((t, rank, row["unit_id"], row["doc_id"], int(row["para_id"]),
+                             int(row["sent_id"]), row["text"], float(embeddings[j] @ centroids[i])))
+        self.representatives_ = pd.DataFrame(reps, columns=["topic", "rank", "unit_id", "doc_id",
+                                                            "para_id", "sent_id", "text",
+                                                            "similarity"])
+        self.labels_ = {t: _label([w for w, _ in aspects.get(t, [])] or
+                                  self.topic_terms_.loc[self.topic_terms_.topic == t, "term"]
+                                  .tolist()) for t in topic_ids}
+        self.topics_ = self._topic_table()
+
+    def _soft_assign(self, embeddings, labels=None):
+        sims = embeddings @ self.centroids_.T
+        logits = sims / SOFTMAX_TEMPERATURE
+        probs = np.exp(logits - logits.max(1, keepdims=True))
+        probs /= probs.sum(1, keepdims=True)
+        if labels is None:
+            labels = np.asarray(self.topic_ids_)[sims.argmax(1)]
+        col = np.searchsorted(self.topic_ids_, np.where(labels == -1, self.topic_ids_[0], labels))
+        rows = np.arange(len(embeddings))
+        similarity = np.where(labels == -1, np.nan, sims[rows, col])
+        probability = np.where(labels == -1, 0.0, probs[rows, col])
+        return similarity, probability
+
+    def _topic_table(self) -> pd.DataFrame:
+        sizes = self.assignments_["topic"].value_counts()
+        n = len(self.assignments_)
+        top = self.topic_terms_.sort_values(["topic", "rank"]).groupby("topic")["term"] \
+            .apply(lambda s: ", ".join(s.head(self.n_terms)))
+        best = self.representatives_[self.representatives_["rank"] == 0].set_index("topic")
+        rows = [{"topic": t, "label": self.labels_[t], "size": int(sizes.get(t, 0)),
+                 "share": float(sizes.get(t, 0) / n), "n_documents":
+                     int(self.assignments_.loc[self.assignments_.topic == t, "doc_id"].nunique()),
+                 "terms": top.get(t, ""), "representative": best.loc[t, "text"],
+                 "representative_unit_id": best.loc[t, "unit_id"]} for t in self.topic_ids_]
+        table = pd.DataFrame(rows)
+        return table.sort_values(["size", "topic"], ascending=[False, True]) \
+            .reset_index(drop=True)
+
+    # ------------------------------------------------------------------ results
+    def document_topics(self, long: bool = False) -> pd.DataFrame:
+        """Share of each document's units in each topic.
+
+        Returns a documents × topics frame (rows sum to 1; column ``-1`` holds outliers if
+        any), or with ``long=True`` a tidy frame ``doc_id, topic, label, n_units, share``.
+        """
+        self._check_fitted()
+        counts = pd.crosstab(self.assignments_["doc_id"], self.assignments_["topic"])
+        shares = counts.div(counts.sum(axis=1), axis=0)
+        if not long:
+            return shares
+        tidy = shares.stack().rename("share").reset_index()
+        tidy["n_units"] = counts.stack().to_numpy()
+        tidy["label"] = tidy["topic"].map(self.labels_).fillna("(outliers)")
+        return tidy[["doc_id", "topic", "label", "n_units", "share"]]
+
+    def transform(self, texts_or_corpus) -> pd.DataFrame:
+        """Assign new text to the fitted topics (nearest topic centroid in embedding space).
+
+        Parameters
+        ----------
+        texts_or_corpus : list of str, DataFrame with ``text``, or Corpus
+
+        Returns
+        -------
+        DataFrame
+            The units with ``topic``, ``label``, ``probability`` and ``similarity``.
+        """
+        self._check_fitted()
+        if isinstance(texts_or_corpus, (list, tuple, pd.Series)):
+            texts_or_corpus = pd.DataFrame({"text": list(texts_or_corpus)})
+        units = self._units(texts_or_corpus)
+        if not hasattr(self, "embedder_"):
+            self.embedder_ = self._make_embedder()
+        vectors = embed(units["text"].tolist(), self.embedder_, cache_dir=self.cache_dir,
+                        progress=self.progress)
+        if len(units) == 0:
+            return units.assign(topic=[], label=[], probability=[], similarity=[])
+        similarity, probability = self._soft_assign(vectors)
+        out = units.copy()
+        out["topic"] = np.asarray(self.topic_ids_)[(vectors @ self.centroids_.T).argmax(1)]
+        out["label"] = out["topic"].map(self.labels_)
+        out["probability"] = probability
+        out["similarity"] = similarity
+        return out
+
+    def evaluate(self, stability: bool = False, n_seeds: int = 3) -> pd.Series:
+        """How much to trust the topics (see :mod:`convolab.topic_metrics`).
+
+        Parameters
+        ----------
+        stability : bool
+            Also refit with ``n_seeds`` other seeds (embeddings come from the cache) and report
+            the mean adjusted Rand index against this fit.
+        n_seeds : int
+
+        Returns
+        -------
+        Series
+            ``n_topics, coherence_npmi, diversity, outlier_share,
+            outlier_share_before_reassignment`` and, on request, ``stability_ari``.
+        """
+        self._check_fitted()
+        term_lists = [self.topic_terms_.loc[self.topic_terms_.topic == t]
+                      .sort_values("rank")["term"].head(self.n_terms).tolist()
+                      for t in self.topic_ids_]
+        npmi = npmi_coherence(term_lists, analyze, self._paragraph_texts())
+        result = {
+            "n_topics": len(self.topic_ids_),
+            "coherence_npmi": float(np.nanmean(npmi)) if npmi else float("nan"),
+            "diversity": diversity(term_lists),
+            "outlier_share": float((self.assignments_["topic"] == -1).mean()),
+            "outlier_share_before_reassignment": self.outlier_share_before_reassignment_,
+        }
+        if stability:
+            if not hasattr(self, "embedder_"):
+                self.embedder_ = self._make_embedder()
+            vectors = embed(self.assignments_["text"].tolist(), self.embedder_,
+                            cache_dir=self.cache_dir)
+            others = [self._labels(vectors, self.random_state + seed)[0]
+                      for seed in range(1, n_seeds + 1)]
+            result["stability_ari"] = mean_ari(self.assignments_["topic"].to_numpy(), others)
+        self.topic_coherence_ = dict(zip(self.topic_ids_, npmi))
+        return pd.Series(result, name="value")
+
+    def _paragraph_texts(self) -> list[str]:
+        # Co-occurrence is counted per paragraph whatever the unit: sentences are too short to
+        # hold two topic words, and whole documents (five here) make every pair co-occur.
+        units = self.assignments_
+        if self.unit == "sentence":
+            return units.groupby(["doc_id", "para_id"], sort=False)["text"].agg(" ".join).tolist()
+        if self.unit == "document":
+            return [p for text in units["text"] for p in text.split("\n\n")]
+        return units["text"].tolist()
+
+    def unit_map(self) -> pd.DataFrame:
+        """``assignments_`` plus ``x, y``: a 2-D UMAP of the unit embeddings, for plotting."""
+        self._check_fitted()
+        from umap import UMAP
+
+        if not hasattr(self, "embedder_"):
+            self.embedder_ = self._make_embedder()
+        vectors = embed(self.assignments_["text"].tolist(), self.embedder_,
+                        cache_dir=self.cache_dir)
+        n = len(vectors)
+        coords = UMAP(n_components=2, n_neighbors=min(15, max(2, n // 10)), min_dist=0.1,
+                      metric="cosine", random_state=self.random_state, n_jobs=1,
+                      init="spectral" if n > 50 else "random").fit_transform(vectors)
+        out = self.assignments_.copy()
+        out["x"], out["y"] = coords[:, 0], coords[:, 1]
+        out["label"] = out["topic"].map(self.labels_).fillna("(outliers)")
+        return out
+
+    def get_params(self) -> dict:
+        """The constructor's settings, as scikit-learn's ``get_params`` returns them."""
+        return {k: getattr(self, k) for k in ("unit", "embedding", "clustering", "n_topics",
+                                              "min_topic_size", "n_terms", "reduce_outliers",
+                                              "random_state", "cache_dir", "progress")}
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to a folder of JSON, Parquet and ``.npy`` (no pickle).
+
+        The ``tfidf`` backend's vocabulary is not saved, so its models cannot be saved.
+        """
+        self._check_fitted()
+        if self.embedding == "tfidf":
+            raise ValueError("save() supports the 'minilm' and 'static' embeddings; a 'tfidf' "
+                             "model depends on its fitted vocabulary, which is not saved")
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        params = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.get_params().items()}
+        state = {"params": params, "clustering": self.clustering_,
+                 "outlier_share_before_reassignment": self.outlier_share_before_reassignment_,
+                 "topic_ids": [int(t) for t in self.topic_ids_],
+                 "labels": {str(k): v for k, v in self.labels_.items()},
+                 "embedder": self.embedder_.fingerprint}
+        (folder / "model.json").write_text(json.dumps(state, indent=2))
+        np.save(folder / "centroids.npy", self.centroids_, allow_pickle=False)
+        for name in ("topics_", "assignments_", "topic_terms_", "representatives_"):
+            getattr(self, name).to_parquet(folder / f"{name.rstrip('_')}.parquet", index=False)
+        return folder
+
+    @classmethod
+    def load(cls, path: str | Path) -> TopicModel:
+        """Load a model written by :meth:`save`; works offline, ``bertopic_`` is not restored."""
+        folder = Path(path)
+        state = json.loads((folder / "model.json").read_text())
+        model = cls(**state["params"])
+        model.clustering_ = state["clustering"]
+        model.outlier_share_before_reassignment_ = state["outlier_share_before_reassignment"]
+        model.topic_ids_ = state["topic_ids"]
+        model.labels_ = {int(k): v for k, v in state["labels"].items()}
+        model.centroids_ = np.load(folder / "centroids.npy", allow_pickle=False)
+        for name in ("topics_", "assignments_", "topic_terms_", "representatives_"):
+            setattr(model, name, pd.read_parquet(folder / f"{name.rstrip('_')}.parquet"))
+        model.bertopic_ = None
+        return model
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "topics_"):
+            raise RuntimeError("This TopicModel is not fitted yet; call fit(corpus) first.")
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()
+                           if k in ("unit", "embedding", "random_state"))
+        return f"TopicModel({params})"
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | frozenset(EXTRA_STOP_WORDS)
+
+
+def analyze(text: str) -> list[str]:
+    """Terms of a text: content words and bigrams of words adjacent in the text.
+
+    scikit-learn's own analyzer drops stop words before forming bigrams, which invents pairs
+    that never occur ("admired again the long skirt" -> "admired long"); here a bigram is only
+    formed from two neighbouring words that are both content words.
+    """
+    stop = _stop_words()
+    tokens = _TOKEN.findall(text.lower())
+    terms = [t for t in tokens if t not in stop]
+    terms += [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in stop and b not in stop]
+    return terms
+
+
+@contextmanager
+def _quiet_bertopic():
+    """Keep BERTopic's own log handler from printing warnings into notebooks' output.
+
+    BERTopic resets its logger's level in its constructor, so a filter is used instead.
+    """
+    bertopic_logger = logging.getLogger("BERTopic")
+    errors_only = logging.Filter()
+    errors_only.filter = lambda record: record.levelno >= logging.ERROR
+    bertopic_logger.addFilter(errors_only)
+    try:
+        yield
+    finally:
+        bertopic_logger.removeFilter(errors_only)
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm else vector
+
+
+def _label(terms: list[str], n: int = 3) -> str:
+    """A short label from ranked terms, skipping any term that repeats a word already used.
+
+    Words are compared by their first five letters, so "customer", "customers" and
+    "customer conversation" count as repeats of one another.
+    """
+    picked: list[str] = []
+    used: set[str] = set()
+    for term in terms:
+        stems = {word[:5] for word in term.lower().split()}
+        if stems & used:
+            continue
+        picked.append(term)
+        used |= stems
+        if len(picked) == n:
+            break
+    return " · ".join(picked) if picked else "(no terms)"

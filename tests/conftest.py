@@ -1,0 +1,52 @@
+"""Shared fixtures: an isolated embedding cache and a small synthetic corpus of clear themes."""
+
+from __future__ import annotations
+
+import matplotlib
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+THEMES = {
+    "restaurant": ["The waiter brought the bill before we asked for it.",
+                   "Our waiter refilled the water glasses at every table.",
+                   "The restaurant host seated us near the kitchen door.",
+                   "A good waiter remembers which table ordered the soup.",
+                   "The bartender poured drinks while the kitchen prepared the food.",
+                   "Restaurant staff split the bill between the bar and the table.",
+                   "The kitchen sent the soup back because the waiter forgot the bread.",
+                   "Every table in the restaurant had fresh water and bread."],
+    "banking": ["The bank charged a fee on every savings account.",
+                "Mortgage loans at the bank need a credit check.",
+                "A bank teller opened the savings account in minutes.",
+                "Checking accounts and savings accounts look the same at every bank.",
+                "The bank raised the interest rate on mortgage loans.",
+                "Loans and credit cards are the bank's main products.",
+                "The teller explained the account fee and the interest rate.",
+                "Credit checks slow down every mortgage loan at the bank."],
+    "fashion": ["The velvet skirt was tailored by an Italian designer.",
+                "Tailored suits fit the body and last for years.",
+                "The designer chose velvet and silk for the winter collection.",
+                "A well tailored skirt never goes out of fashion.",
+                "Italian fashion houses design clothes with great craftsmanship.",
+                "The silk dress and the velvet jacket came from one designer.",
+                "Craftsmanship in clothes shows in every tailored seam.",
+                "Fashion designers cut velvet and silk by hand."],
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    # One cache per test session: tests never touch a researcher's ~/.cache/convolab.
+    monkeypatch.setenv("CONVOLAB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture(scope="session")
+def themed_corpus():
+    """Three documents, one per theme, eight sentences each, one sentence per paragraph."""
+    import convolab as cl
+
+    docs = pd.DataFrame({"doc_id": list(THEMES),
+                         "text": ["\n\n".join(sentences) for sentences in THEMES.values()]})
+    return cl.load_corpus(docs)

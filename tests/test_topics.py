@@ -1,0 +1,132 @@
+"""TopicModel on a synthetic corpus of three clear themes (tfidf backend: fast, no torch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import convolab as cl
+from convolab import clustering
+from convolab.topic_metrics import diversity, mean_ari, npmi_coherence
+from convolab.topics import TopicModel, _label, analyze
+
+
+@pytest.fixture(scope="module")
+def fitted(themed_corpus):
+    return TopicModel(unit="sentence", embedding="tfidf", random_state=0).fit(themed_corpus)
+
+
+def test_themes_are_recovered(fitted):
+    truth = fitted.assignments_["doc_id"]
+    assert fitted.evaluate()["n_topics"] >= 3
+    # Each theme's sentences end up mostly in one topic of their own.
+    purity = pd.crosstab(fitted.assignments_["topic"], truth).max(axis=1).sum() / len(truth)
+    assert purity >= 0.8
+
+
+def test_tables_are_tidy_and_traceable(fitted, themed_corpus):
+    a = fitted.assignments_
+    assert len(a) == len(themed_corpus.sentences) and a["unit_id"].is_unique
+    assert {"doc_id", "para_id", "sent_id", "start", "end", "text", "topic",
+            "probability"} <= set(a.columns)
+    assert a["probability"].between(0, 1).all()
+    t = fitted.topics_
+    assert t["size"].sum() == len(a) and np.isclose(t["share"].sum(), 1)
+    reps = fitted.representatives_.merge(a, on="unit_id", suffixes=("", "_a"))
+    assert (reps["topic"] == reps["topic_a"]).all() and (reps["text"] == reps["text_a"]).all()
+    shares = fitted.document_topics()
+    assert np.allclose(shares.sum(axis=1), 1)
+    long = fitted.document_topics(long=True)
+    assert set(long.columns) == {"doc_id", "topic", "label", "n_units", "share"}
+
+
+def test_no_stop_words_lead_a_topic(fitted):
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    lead = fitted.topic_terms_[fitted.topic_terms_["rank"] < 3]["term"]
+    assert not any(w in ENGLISH_STOP_WORDS for term in lead for w in term.split())
+
+
+def test_deterministic(themed_corpus, fitted):
+    again = TopicModel(unit="sentence", embedding="tfidf", random_state=0).fit(themed_corpus)
+    pd.testing.assert_frame_equal(again.assignments_, fitted.assignments_)
+    pd.testing.assert_frame_equal(again.topic_terms_, fitted.topic_terms_)
+
+
+def test_evaluate_reports_trust_numbers(fitted):
+    ev = fitted.evaluate(stability=True, n_seeds=2)
+    assert set(ev.index) >= {"coherence_npmi", "diversity", "outlier_share", "stability_ari"}
+    assert -1 <= ev["coherence_npmi"] <= 1 and 0 < ev["diversity"] <= 1
+    assert ev["outlier_share"] == 0 and ev["stability_ari"] > 0.5
+
+
+def test_transform_assigns_new_text(fitted):
+    out = fitted.transform(["The waiter forgot the water and the bill.",
+                            "The bank fee on my savings account went up."])
+    by_doc = fitted.assignments_.groupby("doc_id")["topic"].agg(lambda s: s.mode()[0])
+    assert list(out["topic"]) == [by_doc["restaurant"], by_doc["banking"]]
+
+
+def test_too_few_units_is_a_clear_error():
+    tiny = cl.load_corpus(pd.DataFrame({"text": ["One essay about service and customers and "
+                                                 "what they want from a company today."]}))
+    with pytest.raises(ValueError, match="Use unit='paragraph' or unit='sentence'"):
+        TopicModel(unit="document", embedding="tfidf").fit(tiny)
+
+
+def test_unfitted_model_says_so():
+    with pytest.raises(RuntimeError, match="not fitted"):
+        TopicModel().document_topics()
+
+
+def test_forced_kmeans(themed_corpus):
+    tm = TopicModel(embedding="tfidf", n_topics=3, random_state=0).fit(themed_corpus)
+    assert len(tm.topics_) == 3 and tm.clustering_.startswith("k-means with k=3")
+
+
+def test_plan_scales_with_corpus():
+    small, large = clustering.plan(80), clustering.plan(50_000)
+    assert small.n_neighbors < large.n_neighbors == 15
+    assert 4 <= small.min_cluster_size < large.min_cluster_size == 15
+    assert large.low_memory and not small.low_memory
+
+
+def test_analyzer_makes_only_adjacent_bigrams():
+    terms = analyze("She admired again the long velvet skirt; don't you?")
+    assert "velvet skirt" in terms and "admired long" not in terms
+    assert "don" not in terms and "the" not in terms
+
+
+def test_label_skips_repeated_words():
+    assert _label(["customer", "customers", "customer service", "bank", "fees"]) == \
+        "customer · bank · fees"
+
+
+def test_metrics_on_known_cases():
+    texts = ["apple banana", "apple banana", "cherry", "cherry date"]
+    together, apart = npmi_coherence([["apple", "banana"], ["apple", "cherry"]],
+                                     str.split, texts)
+    assert together == 1.0 and apart == -1.0
+    assert diversity([["a", "b"], ["b", "c"]]) == 0.75
+    assert mean_ari([0, 0, 1, 1], [[1, 1, 0, 0], [0, 1, 0, 1]]) == pytest.approx(0.25)
+
+
+def test_save_load_round_trip(fitted, tmp_path, themed_corpus):
+    tm = TopicModel(unit="paragraph", embedding="minilm", random_state=0)
+    with pytest.raises(ValueError, match="'tfidf'"):
+        fitted.save(tmp_path / "no")
+    # Round trip with a real backend but precomputed (fake) embeddings, so no model is loaded.
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 16))
+    docs = themed_corpus.units("paragraph")["doc_id"].map({"restaurant": 0, "banking": 1,
+                                                           "fashion": 2})
+    vectors = centres[docs] + 0.05 * rng.normal(size=(len(docs), 16))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    tm.embedder_ = None
+    tm._make_embedder = lambda: type("E", (), {"fingerprint": "fake", "model": None})()
+    tm.fit(themed_corpus, embeddings=vectors.astype("f4"))
+    loaded = TopicModel.load(tm.save(tmp_path / "model"))
+    pd.testing.assert_frame_equal(loaded.topics_, tm.topics_)
+    pd.testing.assert_frame_equal(loaded.assignments_, tm.assignments_)
+    assert loaded.get_params() == tm.get_params()
