@@ -10,10 +10,19 @@ The public API, in the order data flows::
 
 from .corpus import Corpus, load_corpus
 from .embeddings import embed, get_embedder
+from .sentiment import (
+    SentimentModel,
+    evaluate_sentiment,
+    sentiment_arc,
+    sentiment_by,
+    topic_sentiment,
+    training_report,
+)
 from .topic_metrics import METRICS as TOPIC_METRICS
 from .topics import TopicModel
 
 __version__ = "0.1.0"
 
 __all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPIC_METRICS",
-           "__version__"]
+           "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
+           "evaluate_sentiment", "training_report", "__version__"]

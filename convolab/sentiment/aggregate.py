@@ -1,0 +1,282 @@
+"""From sentence scores to tables: tone per group with bootstrap CIs, per topic, along an essay.
+
+Conventions shared by every function here:
+
+- Sentences flagged ``empty`` or ``non-english`` (scored 0 only as a placeholder) are left out
+  of means, shares and arcs (``exclude_flags``); their count is reported as ``n_excluded``.
+- A sentence is *neutral* when ``|sentiment| < NEUTRAL_BAND`` (0.05, VADER's own convention),
+  *positive* above it and *negative* below ``-NEUTRAL_BAND``.
+- Confidence intervals are percentile bootstraps of the mean over sentences (2,000 resamples,
+  95 %), seeded from ``random_state`` and the group's key, so a group's interval does not
+  depend on which other groups are in the table. Sentences of one essay are not independent,
+  so read the intervals as a lower bound on the uncertainty.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+import numpy as np
+import pandas as pd
+
+from .flags import UNSCORED
+
+logger = logging.getLogger(__name__)
+
+NEUTRAL_BAND = 0.05
+N_BOOT = 2000
+ARC_WINDOW = 5
+SUMMARY_COLUMNS = ["n", "mean", "ci_low", "ci_high", "share_positive", "share_neutral",
+                   "share_negative", "n_excluded"]
+
+
+def _usable(scores: pd.DataFrame, column: str, exclude_flags) -> pd.Series:
+    if column not in scores.columns:
+        raise KeyError(f"scores has no column {column!r}; pass the frame from "
+                       "SentimentModel.score()")
+    keep = pd.Series(True, index=scores.index)
+    if "flag" in scores.columns and exclude_flags:
+        keep &= ~scores["flag"].isin(list(exclude_flags))
+    return keep & scores[column].notna()
+
+
+def bootstrap_ci(values: np.ndarray, *, n_boot: int = N_BOOT, ci: float = 0.95,
+                 random_state: int | np.random.SeedSequence = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean; ``(x, x)`` for a single value."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return float("nan"), float("nan")
+    mean = float(values.mean())
+    if len(values) == 1 or np.ptp(values) == 0:
+        return mean, mean
+    rng = np.random.default_rng(random_state)
+    means = values[rng.integers(0, len(values), size=(n_boot, len(values)))].mean(axis=1)
+    low, high = np.quantile(means, [(1 - ci) / 2, (1 + ci) / 2])
+    # Monte-Carlo noise must never put the interval beside its own point estimate.
+    return float(min(low, mean)), float(max(high, mean))
+
+
+def _summarise(values: np.ndarray, seed, n_excluded: int, *, n_boot, ci, neutral_band) -> dict:
+    low, high = bootstrap_ci(values, n_boot=n_boot, ci=ci, random_state=seed)
+    n = len(values)
+    share = (lambda mask: float(mask.mean())) if n else (lambda mask: float("nan"))
+    return {"n": n, "mean": float(values.mean()) if n else float("nan"), "ci_low": low,
+            "ci_high": high, "share_positive": share(values >= neutral_band),
+            "share_neutral": share(np.abs(values) < neutral_band),
+            "share_negative": share(values <= -neutral_band), "n_excluded": n_excluded}
+
+
+def _seed(random_state: int, key) -> np.random.SeedSequence:
+    return np.random.SeedSequence([int(random_state), zlib.crc32(repr(key).encode())])
+
+
+def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
+                 column: str = "sentiment", neutral_band: float = NEUTRAL_BAND,
+                 n_boot: int = N_BOOT, ci: float = 0.95, random_state: int = 0,
+                 exclude_flags=UNSCORED) -> pd.DataFrame:
+    """Tone per group of sentences, with a seeded bootstrap confidence interval.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :meth:`SentimentModel.score` (one row per sentence).
+    by : str or list of str
+        Grouping column(s), e.g. ``"doc_id"`` or ``["doc_id", "para_id"]``.
+    column : str
+        Score to aggregate: ``"sentiment"`` or a per-method column (``"vader"``, ``"learned"``).
+    neutral_band : float
+        ``|score| < neutral_band`` counts as neutral.
+    n_boot, ci : int, float
+        Bootstrap resamples and interval coverage.
+    random_state : int
+        Seed; the same seed gives the same intervals.
+    exclude_flags : collection of str
+        Flags whose sentences are left out (default ``empty`` and ``non-english``).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``by`` columns, ``n, mean, ci_low, ci_high, share_positive,
+        share_neutral, share_negative, n_excluded``.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"doc_id": ["a", "a", "b"], "sentiment": [0.5, 0.1, -0.4]})
+    >>> sentiment_by(scores)[["doc_id", "n", "mean"]]
+      doc_id  n  mean
+    0      a  2   0.3
+    1      b  1  -0.4
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [k for k in keys if k not in scores.columns]
+    if missing:
+        raise KeyError(f"scores has no column(s) {missing} to group by")
+    usable = _usable(scores, column, exclude_flags)
+    rows = []
+    for key, group in scores.groupby(keys, sort=True, dropna=False):
+        ok = usable.loc[group.index]
+        values = group.loc[ok, column].to_numpy(float)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(keys, key)),
+                     **_summarise(values, _seed(random_state, key), int((~ok).sum()),
+                                  n_boot=n_boot, ci=ci, neutral_band=neutral_band)})
+    return pd.DataFrame(rows, columns=keys + SUMMARY_COLUMNS)
+
+
+def sentiment_arc(scores: pd.DataFrame, doc_id: str | None = None, *,
+                  column: str = "sentiment", window: int = ARC_WINDOW,
+                  exclude_flags=UNSCORED) -> pd.DataFrame:
+    """Tone along an essay: each sentence's position (0..1) and a centred rolling mean.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :meth:`SentimentModel.score`.
+    doc_id : str, optional
+        One essay; default every essay in ``scores``.
+    column : str
+        Score to follow.
+    window : int
+        Width of the centred rolling mean, in sentences (default 5: the sentence and two on
+        each side); the window shrinks at the start and end of the essay.
+    exclude_flags : collection of str
+        Flags whose sentences are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, sent_id, para_id, position, sentiment, smoothed, text`` in reading order;
+        ``position`` runs from 0 (first scored sentence) to 1 (last); a one-sentence essay
+        sits at 0.5.
+    """
+    if window < 1:
+        raise ValueError(f"window must be a positive number of sentences, not {window}")
+    frame = scores[_usable(scores, column, exclude_flags)]
+    if doc_id is not None:
+        if doc_id not in set(scores["doc_id"]):
+            raise KeyError(f"no sentences of doc_id {doc_id!r} in scores")
+        frame = frame[frame["doc_id"] == doc_id]
+    order = [c for c in ("doc_id", "sent_id") if c in frame.columns]
+    frame = frame.sort_values(order, kind="stable")
+    parts = []
+    for _, doc in frame.groupby("doc_id", sort=False):
+        n = len(doc)
+        position = np.linspace(0.0, 1.0, n) if n > 1 else np.array([0.5])
+        smoothed = doc[column].rolling(window, center=True, min_periods=1).mean()
+        parts.append(pd.DataFrame({
+            "doc_id": doc["doc_id"].to_numpy(),
+            "sent_id": doc["sent_id"].to_numpy() if "sent_id" in doc else np.arange(n),
+            "para_id": doc["para_id"].to_numpy() if "para_id" in doc else -1,
+            "position": position, "sentiment": doc[column].to_numpy(float),
+            "smoothed": smoothed.to_numpy(float),
+            "text": doc["text"].to_numpy() if "text" in doc else ""}))
+    columns = ["doc_id", "sent_id", "para_id", "position", "sentiment", "smoothed", "text"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame | None = None,
+                    *, unit: str | None = None, include_outliers: bool = True,
+                    n_evidence: int = 1, column: str = "sentiment",
+                    neutral_band: float = NEUTRAL_BAND, n_boot: int = N_BOOT, ci: float = 0.95,
+                    random_state: int = 0, exclude_flags=UNSCORED) -> pd.DataFrame:
+    """Tone per topic, from the sentences inside each topic's units, with evidence.
+
+    Parameters
+    ----------
+    topics_or_model : TopicModel or DataFrame
+        A fitted topic model (``.unit``, ``.assignments_``, ``.topics_``) or its assignments
+        frame: ``unit_id, doc_id, para_id, sent_id, ..., topic`` (``-1`` = outlier).
+    scores : DataFrame
+        Sentence scores from :meth:`SentimentModel.score`.
+    topics : DataFrame, optional
+        ``topic, label`` (when passing assignments directly; taken from the model otherwise).
+    unit : {"sentence", "paragraph", "document"}, optional
+        What the topic model assigned; inferred from the ids when not given. Sentences join
+        to sentence units on ``(doc_id, sent_id)``, to paragraphs on ``(doc_id, para_id)``,
+        to documents on ``doc_id``.
+    include_outliers : bool
+        Keep the outlier topic ``-1`` as its own row (default, so every sentence is
+        accounted for); ``False`` drops it.
+    n_evidence : int
+        How many most positive / most negative sentences to cite per topic (joined by
+        " | " in the text columns when above 1).
+
+    Returns
+    -------
+    DataFrame
+        One row per topic: ``topic, label, n_units`` and the :func:`sentiment_by` columns,
+        plus ``most_positive, most_positive_score, most_positive_doc_id,
+        most_positive_sent_id`` and the same four for ``most_negative``.
+    """
+    assignments, topics, unit = _topic_inputs(topics_or_model, topics, unit)
+    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
+            "document": ["doc_id"]}[unit]
+    units = assignments[keys + ["topic"]].drop_duplicates(keys)
+    joined = scores.merge(units, on=keys, how="inner", validate="many_to_one")
+    if len(joined) < len(scores):
+        logger.info("%d of %d sentences are in no topic unit and are left out",
+                    len(scores) - len(joined), len(scores))
+    if not include_outliers:
+        joined = joined[joined["topic"] != -1]
+    table = sentiment_by(joined, by="topic", column=column, neutral_band=neutral_band,
+                         n_boot=n_boot, ci=ci, random_state=random_state,
+                         exclude_flags=exclude_flags)
+    n_units = assignments.groupby("topic").size().rename("n_units")
+    evidence = _evidence(joined[_usable(joined, column, exclude_flags)], column, n_evidence)
+    table = table.merge(n_units, on="topic", how="left").merge(evidence, on="topic", how="left")
+    if topics is not None and "label" in topics:
+        table = table.merge(topics[["topic", "label"]].drop_duplicates("topic"), on="topic",
+                            how="left")
+    else:
+        table["label"] = None
+    default = table["topic"].map(lambda t: "outliers" if t == -1 else f"topic {t}")
+    table["label"] = table["label"].where(table["label"].notna(), default).astype(str)
+    table["n_units"] = table["n_units"].fillna(0).astype(int)
+    first = ["topic", "label", "n_units"]
+    table = table[first + [c for c in table.columns if c not in first]]
+    # Outliers last, the rest in topic order, as BERTopic lists them.
+    return table.sort_values("topic", key=lambda t: t.where(t >= 0, np.inf)) \
+        .reset_index(drop=True)
+
+
+def _topic_inputs(topics_or_model, topics, unit):
+    if isinstance(topics_or_model, pd.DataFrame):
+        assignments = topics_or_model
+    else:
+        assignments = getattr(topics_or_model, "assignments_", None)
+        if assignments is None:
+            raise TypeError("topic_sentiment() takes a fitted topic model (with assignments_) "
+                            "or its assignments DataFrame")
+        topics = topics if topics is not None else getattr(topics_or_model, "topics_", None)
+        unit = unit or getattr(topics_or_model, "unit", None)
+    if "topic" not in assignments or "doc_id" not in assignments:
+        raise KeyError("assignments need at least doc_id and topic columns")
+    if unit is None:
+        if "sent_id" in assignments and (assignments["sent_id"] >= 0).all():
+            unit = "sentence"
+        elif "para_id" in assignments and (assignments["para_id"] >= 0).all():
+            unit = "paragraph"
+        else:
+            unit = "document"
+    if unit not in ("sentence", "paragraph", "document"):
+        raise ValueError(f"unit must be sentence, paragraph or document, not {unit!r}")
+    return assignments, topics, unit
+
+
+def _evidence(joined: pd.DataFrame, column: str, n: int) -> pd.DataFrame:
+    rows = []
+    for topic, group in joined.groupby("topic", sort=True):
+        ranked = group.sort_values([column, "doc_id", "sent_id"], kind="stable")
+        row = {"topic": topic}
+        for name, pick in (("most_positive", ranked.iloc[::-1][:n]),
+                           ("most_negative", ranked.iloc[:n])):
+            row[name] = " | ".join(pick["text"].astype(str))
+            row[f"{name}_score"] = float(pick[column].iloc[0])
+            row[f"{name}_doc_id"] = pick["doc_id"].iloc[0] if n == 1 else list(pick["doc_id"])
+            row[f"{name}_sent_id"] = int(pick["sent_id"].iloc[0]) if n == 1 \
+                else [int(s) for s in pick["sent_id"]]
+        rows.append(row)
+    columns = ["topic"] + [f"{p}{s}" for p in ("most_positive", "most_negative")
+                           for s in ("", "_score", "_doc_id", "_sent_id")]
+    return pd.DataFrame(rows, columns=columns)
