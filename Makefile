@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 report: install
-	$(VENV)/bin/convolab report --corpus $(CORPUS) --out $(OUT)
+	$(VENV)/bin/convolab report --strict --corpus $(CORPUS) --out $(OUT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -8,8 +8,10 @@ The public API, in the order data flows::
     topic_sentiment(tm, scores)                         # topics × tone, with evidence
 """
 
+from . import narrative
 from .corpus import Corpus, load_corpus
 from .embeddings import embed, get_embedder
+from .report import ReportError, render_reports
 from .sentiment import (
     SentimentModel,
     evaluate_sentiment,
@@ -25,4 +27,5 @@ __version__ = "0.1.0"
 
 __all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPIC_METRICS",
            "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
-           "evaluate_sentiment", "training_report", "__version__"]
+           "evaluate_sentiment", "training_report", "render_reports", "ReportError", "narrative",
+           "__version__"]

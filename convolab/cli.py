@@ -1,0 +1,236 @@
+"""The ``convolab`` command: reports, and the tidy tables for people who do not use notebooks.
+
+This is the only place that configures logging; the library itself only logs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+logger = logging.getLogger("convolab.cli")
+
+EPILOG = """\
+examples:
+  convolab report                                   render every notebook on ./corpus into reports/
+  convolab report --corpus my-essays --out my-reports --param random_state=1
+  convolab corpus my-essays --out tables/           documents, paragraphs, sentences, logs
+  convolab topics my-essays --out tables/ --unit sentence
+  convolab sentiment my-essays --out tables/
+
+A corpus is a folder of essays (.txt, .md, .html; or .csv/.jsonl/.parquet with a text column),
+optionally with a metadata.csv whose 'file' column names each essay. Tables are written as
+CSV and Parquet, one file of each per table, with ids (doc_id, para_id, sent_id) that join.
+"""
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def _write_tables(tables: dict, out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write each table as ``<name>.<fmt>``; a dict or Series is one record (e.g. metrics)."""
+    import pandas as pd
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in tables.items():
+        if isinstance(table, (dict, pd.Series)):
+            table = pd.DataFrame([dict(table)])
+        elif not isinstance(table.index, pd.RangeIndex):
+            table = table.reset_index()  # a meaningful index (e.g. doc_id) becomes a column
+        for fmt in formats:
+            path = out / f"{name}.{fmt}"
+            if fmt == "csv":
+                table.to_csv(path, index=False)
+            else:
+                table.to_parquet(path, index=False)
+            written.append(path)
+    return written
+
+
+def _load(path: str, min_words: int):
+    import convolab
+
+    try:
+        return convolab.load_corpus(path, min_words=min_words)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _optional(name: str, module: str, issue: str):
+    """Fetch ``convolab.<name>``, importing ``convolab.<module>`` lazily."""
+    import importlib
+
+    import convolab
+
+    found = getattr(convolab, name, None)
+    if found is not None:
+        return found
+    try:
+        return getattr(importlib.import_module(f"convolab.{module}"), name)
+    except (ImportError, AttributeError) as exc:
+        raise CommandError(
+            f"convolab.{name} is not available in this installation ({exc}). The {issue} "
+            "module is required for this command; update convolab (pip install -e .)."
+        ) from exc
+
+
+def _cmd_report(args) -> int:
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    from .report import ReportError, render_reports
+
+    try:
+        # Log lines go through tqdm.write so they do not break the progress bar.
+        with logging_redirect_tqdm():
+            pages = render_reports(args.corpus, args.out, args.param,
+                                   notebooks_dir=args.notebooks, strict=args.strict,
+                                   progress=not args.quiet)
+    except ReportError as exc:
+        raise CommandError(str(exc)) from exc
+    except (FileNotFoundError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    for page in pages:
+        logger.info("wrote %s (%.0f kB)", page, page.stat().st_size / 1024)
+    print(Path(args.out) / "index.html")
+    return 0
+
+
+def _cmd_corpus(args) -> int:
+    corpus = _load(args.corpus, args.min_words)
+    tables = {"documents": corpus.documents, "paragraphs": corpus.paragraphs,
+              "sentences": corpus.sentences, "excluded": corpus.excluded,
+              "removed": corpus.removed}
+    logger.info("%s", corpus.summary())
+    return _report_written(_write_tables(tables, Path(args.out), args.formats))
+
+
+def _cmd_topics(args) -> int:
+    TopicModel = _optional("TopicModel", "topics", "topics")
+    corpus = _load(args.corpus, args.min_words)
+    tm = TopicModel(unit=args.unit, embedding=args.embedding, random_state=args.random_state,
+                    progress=not args.quiet).fit(corpus)
+    tables = {"topics": tm.topics_, "assignments": tm.assignments_,
+              "document_topics": tm.document_topics(), "evaluation": tm.evaluate()}
+    return _report_written(_write_tables(tables, Path(args.out), args.formats))
+
+
+def _cmd_sentiment(args) -> int:
+    SentimentModel = _optional("SentimentModel", "sentiment", "sentiment")
+    sentiment_by = _optional("sentiment_by", "sentiment", "sentiment")
+    corpus = _load(args.corpus, args.min_words)
+    scores = SentimentModel().score(corpus)
+    tables = {"sentiment": scores, "sentiment_by_document": sentiment_by(scores, by="doc_id")}
+    return _report_written(_write_tables(tables, Path(args.out), args.formats))
+
+
+def _report_written(paths: list[Path]) -> int:
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    bad = set(formats) - {"csv", "parquet"}
+    if bad or not formats:
+        raise argparse.ArgumentTypeError("formats are csv and/or parquet, e.g. 'csv,parquet'")
+    return formats
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``convolab`` command."""
+    from convolab import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="convolab",
+        description="Topics and tone in essays on service, customers and conversation: "
+                    "render the curated notebooks to self-contained HTML reports, or write "
+                    "the tidy tables behind them.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"convolab {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    common.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars, warnings and errors only")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    report = sub.add_parser(
+        "report", parents=[common], help="execute every notebook and render HTML reports",
+        description="Execute every notebook in notebooks/ on a corpus (papermill) and render "
+                    "each to one self-contained HTML file, plus an index.html linking them.",
+        epilog="example:\n  convolab report --corpus my-essays --out my-reports "
+               "--param random_state=1",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    report.add_argument("--corpus", default="corpus",
+                        help="folder of essays (default: %(default)s, the seed corpus)")
+    report.add_argument("--out", default="reports", help="output folder (default: %(default)s)")
+    report.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a notebook parameter (repeatable); values are cast: "
+                             "1 → int, 0.5 → float, true/false, none, else text")
+    report.add_argument("--notebooks", default=None, metavar="DIR",
+                        help="folder of notebooks (default: ./notebooks or the project's)")
+    report.add_argument("--strict", action="store_true",
+                        help="fail if a notebook writes anything to stderr")
+    report.set_defaults(func=_cmd_report)
+
+    def tables_command(name, help, func, description):
+        cmd = sub.add_parser(name, parents=[common], help=help, description=description)
+        cmd.add_argument("corpus", metavar="CORPUS", help="folder (or file) of essays")
+        cmd.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")
+        cmd.add_argument("--formats", type=_formats, default=("csv", "parquet"),
+                         metavar="csv,parquet", help="table formats (default: both)")
+        cmd.add_argument("--min-words", type=int, default=10,
+                         help="exclude documents shorter than this (default: %(default)s)")
+        cmd.set_defaults(func=func)
+        return cmd
+
+    tables_command("corpus", "write the corpus tables", _cmd_corpus,
+                   "Write documents, paragraphs, sentences, excluded inputs and the cleaning "
+                   "log (removed) as tables.")
+    topics = tables_command("topics", "fit topics and write their tables", _cmd_topics,
+                            "Fit a topic model and write topics, assignments (one row per "
+                            "unit), document_topics and evaluation as tables.")
+    topics.add_argument("--unit", default="paragraph",
+                        choices=("sentence", "paragraph", "document"),
+                        help="text unit to model (default: %(default)s)")
+    topics.add_argument("--embedding", default="minilm",
+                        help="embedding model (default: %(default)s)")
+    topics.add_argument("--random-state", type=int, default=0,
+                        help="seed (default: %(default)s)")
+    tables_command("sentiment", "score sentiment and write its tables", _cmd_sentiment,
+                   "Score the sentiment of every sentence and write sentiment (one row per "
+                   "sentence) and sentiment_by_document as tables.")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``convolab`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # convolab's own messages at INFO; other libraries' only when they warn (or with -v).
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("convolab").setLevel(level)
+    start = time.perf_counter()
+    try:
+        status = args.func(args)
+    except CommandError as exc:
+        print(f"convolab {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    logger.info("done in %.1f s", time.perf_counter() - start)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""Sentences about results, computed from the results, with the numbers they state.
+
+A notebook's prose must stay true when it is re-run on another corpus, so every statement of
+fact is produced here from the tables and returned as a :class:`Narrative`: Markdown ``text``
+for the reader plus the ``facts`` it states, which tests compare with an independent
+computation. In a notebook, ``display(describe_corpus(corpus))`` renders the Markdown.
+
+Text that comes from the corpus (titles, ids, reasons) is escaped with :func:`md_escape`:
+notebook Markdown is rendered to HTML, and HTML inside Markdown would otherwise stay live.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = [
+    "Narrative",
+    "REMOVAL_REASONS",
+    "describe_corpus",
+    "describe_excluded",
+    "describe_lengths",
+    "describe_metadata",
+    "describe_removed",
+    "document_labels",
+    "md_escape",
+]
+
+#: Why cleaning removes each kind of text (the ``kind`` column of ``corpus.removed``).
+REMOVAL_REASONS = {
+    "web-chrome": "page furniture such as share buttons, counters, tags and menus",
+    "image-placeholder": "a placeholder standing in for an image",
+    "dateline": "the publication date, moved into the metadata",
+    "byline": "the author credit, moved into the metadata",
+    "title": "the title, moved into the metadata",
+    "promotion": "newsletter, subscription and advertising lines",
+    "contact": "contact details and signature lines",
+    "symbols": "a line of symbols or separators with no words",
+    "author-bio": "the author's biography that trails the essay",
+    "sign-off": "the author's sign-off after the essay",
+    "navigation": "navigation residue (previous/next links) at the end of the page",
+    "duplicate-paragraph": "a paragraph repeated within the same document",
+    "repeated-across-documents": "a paragraph found verbatim in several documents (a shared "
+                                 "footer)",
+}
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+
+
+@dataclass
+class Narrative:
+    """Markdown prose plus the facts it states.
+
+    Attributes
+    ----------
+    text : str
+        Markdown, safe to render (corpus text escaped).
+    facts : dict
+        The values the text states, under stable names, for tests and for reuse.
+    """
+
+    text: str
+    facts: dict = field(default_factory=dict)
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def md_escape(value) -> str:
+    """Escape text for Markdown rendered to HTML: HTML entities first, then Markdown syntax.
+
+    Examples
+    --------
+    >>> md_escape("<script>alert(1)</script> *now*")
+    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*now\\\\*'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) \
+        and str(value).strip() not in ("", "nan", "None", "<NA>")
+
+
+def document_labels(documents: pd.DataFrame) -> pd.Series:
+    """A readable label per document: its title when it has one, else its ``doc_id``."""
+    titles = documents["title"] if "title" in documents else pd.Series(None, index=documents.index)
+    return pd.Series(
+        [str(t).strip() if _present(t) else str(d) for t, d in zip(titles, documents["doc_id"])],
+        index=documents.index, name="label", dtype=object,
+    )
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _listing(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def describe_corpus(corpus) -> Narrative:
+    """What the corpus holds: documents, words, paragraphs, sentences, exclusions.
+
+    Parameters
+    ----------
+    corpus : convolab.Corpus
+
+    Returns
+    -------
+    Narrative
+        Facts: ``name, n_documents, n_words, n_paragraphs, n_sentences, n_excluded``.
+    """
+    docs = corpus.documents
+    facts = {
+        "name": corpus.name,
+        "n_documents": len(docs),
+        "n_words": int(docs["n_words"].sum()) if len(docs) else 0,
+        "n_paragraphs": len(corpus.paragraphs),
+        "n_sentences": len(corpus.sentences),
+        "n_excluded": len(corpus.excluded),
+    }
+    text = (
+        f"The corpus **{md_escape(facts['name'])}** holds "
+        f"{_plural(facts['n_documents'], 'document')} with {facts['n_words']:,} words after "
+        f"cleaning, in {_plural(facts['n_paragraphs'], 'paragraph')} and "
+        f"{_plural(facts['n_sentences'], 'sentence')}. "
+    )
+    text += ("No input was excluded." if facts["n_excluded"] == 0 else
+             f"{_plural(facts['n_excluded'], 'further input was', 'further inputs were')} "
+             "excluded (see below).")
+    return Narrative(text, facts)
+
+
+def describe_metadata(documents: pd.DataFrame) -> Narrative:
+    """How complete the metadata is: titles, authors, dates, sources.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``n_documents``, ``n_with_<field>`` for each field, ``earliest`` and ``latest``
+        ISO dates (None without dates).
+    """
+    n = len(documents)
+    facts: dict = {"n_documents": n}
+    parts = []
+    for column, noun in (("title", "a title"), ("author", "an author"), ("date", "a date"),
+                         ("source", "a source")):
+        count = sum(map(_present, documents[column])) if column in documents else 0
+        facts[f"n_with_{column}"] = count
+        parts.append(f"{count} {noun}")
+    dates = sorted(str(d) for d in documents.get("date", pd.Series(dtype=object))
+                   if _present(d) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(d)))
+    facts["earliest"] = dates[0] if dates else None
+    facts["latest"] = dates[-1] if dates else None
+    parts[0] = parts[0].replace(" ", " have ", 1)
+    text = f"Of the {_plural(n, 'document')}, {_listing(parts)}."
+    if dates:
+        text += (f" The dated ones were published on {dates[0]}." if dates[0] == dates[-1] else
+                 f" The dated ones span {dates[0]} to {dates[-1]}.")
+    missing = n - facts["n_with_author"]
+    if n and missing:
+        text += (f" {_plural(missing, 'document has', 'documents have')} no known author; "
+                 "they are labelled by title or file name below.")
+    return Narrative(text, facts)
+
+
+def describe_lengths(documents: pd.DataFrame) -> Narrative:
+    """The range and middle of document lengths, naming the longest and shortest.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``min_words, max_words, median_words, shortest, longest`` (labels),
+        ``mean_words_per_sentence``.
+    """
+    if documents.empty:
+        return Narrative("There are no documents to measure.", {})
+    labels = document_labels(documents)
+    words = documents["n_words"].astype(int)
+    i_min, i_max = words.idxmin(), words.idxmax()
+    sentences = int(documents["n_sentences"].sum())
+    facts = {
+        "min_words": int(words[i_min]), "max_words": int(words[i_max]),
+        "median_words": float(words.median()),
+        "shortest": labels[i_min], "longest": labels[i_max],
+        "mean_words_per_sentence": round(float(words.sum()) / sentences, 1) if sentences else None,
+    }
+    if len(documents) == 1:
+        text = f"The one document has {facts['max_words']:,} words."
+    else:
+        text = (f"Documents run from {facts['min_words']:,} words (*{md_escape(facts['shortest'])}*)"
+                f" to {facts['max_words']:,} (*{md_escape(facts['longest'])}*); the median is "
+                f"{facts['median_words']:,.0f} words.")
+    if facts["mean_words_per_sentence"] is not None:
+        text += f" Sentences average {facts['mean_words_per_sentence']} words."
+    return Narrative(text, facts)
+
+
+def describe_removed(removed: pd.DataFrame, documents: pd.DataFrame | None = None) -> Narrative:
+    """What cleaning removed, by kind and why, and from which document the most.
+
+    Parameters
+    ----------
+    removed : DataFrame
+        ``corpus.removed``.
+    documents : DataFrame, optional
+        ``corpus.documents``, to name documents by title and count those untouched.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``n_removed, n_words_removed, by_kind`` (dict, most frequent first),
+        ``n_documents_touched, most_from`` (label), ``most_from_count``.
+    """
+    if removed.empty:
+        return Narrative("Cleaning removed nothing: every line read as essay prose.",
+                         {"n_removed": 0, "n_words_removed": 0, "by_kind": {},
+                          "n_documents_touched": 0, "most_from": None, "most_from_count": 0})
+    by_kind = dict(Counter(removed["kind"]).most_common())
+    per_doc = removed["doc_id"].value_counts()
+    labels = dict(zip(documents["doc_id"], document_labels(documents))) \
+        if documents is not None else {}
+    facts = {
+        "n_removed": len(removed),
+        "n_words_removed": int(removed["text"].str.split().str.len().sum()),
+        "by_kind": by_kind,
+        "n_documents_touched": int(per_doc.size),
+        "most_from": labels.get(per_doc.index[0], per_doc.index[0]),
+        "most_from_count": int(per_doc.iloc[0]),
+    }
+    of_docs = f" of {len(documents)}" if documents is not None else ""
+    lines = [
+        f"Cleaning removed {_plural(facts['n_removed'], 'piece')} of text "
+        f"({facts['n_words_removed']:,} words) from {facts['n_documents_touched']}{of_docs} "
+        f"documents; the most, {facts['most_from_count']}, from "
+        f"*{md_escape(facts['most_from'])}*. By kind:",
+        "",
+    ]
+    for kind, count in by_kind.items():
+        why = REMOVAL_REASONS.get(kind, "a rule of the cleaner")
+        lines.append(f"- **{md_escape(kind)}** ({count}): {why}")
+    return Narrative("\n".join(lines), facts)
+
+
+def describe_excluded(excluded: pd.DataFrame) -> Narrative:
+    """Which inputs were not kept, and why.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``n_excluded`` and ``by_reason`` (reason family → count; a family is the
+        reason up to its first parenthesis or colon, e.g. ``too short``).
+    """
+    if excluded.empty:
+        return Narrative("Nothing was excluded: every input was read, was long enough and was "
+                         "not a duplicate of another.", {"n_excluded": 0, "by_reason": {}})
+    families = Counter(str(r).split(" (")[0].split(":")[0] for r in excluded["reason"])
+    facts = {"n_excluded": len(excluded), "by_reason": dict(families.most_common())}
+    reasons = _listing([f"{n} {md_escape(k)}" for k, n in families.most_common()])
+    text = (f"{_plural(facts['n_excluded'], 'input was', 'inputs were')} excluded: {reasons}. "
+            "The table gives each one's reason in full.")
+    return Narrative(text, facts)
