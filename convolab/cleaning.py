@@ -16,6 +16,24 @@ from dataclasses import dataclass, field
 
 MIN_DUPLICATE_WORDS = 5
 
+#: Every ``kind`` of removal in ``corpus.removed``, with the reason a reader is given.
+RULES = {
+    "web-chrome": "page furniture such as share buttons, counters, tags and menus",
+    "image-placeholder": "a placeholder standing in for an image",
+    "dateline": "the publication date, moved into the metadata",
+    "byline": "the author credit, moved into the metadata",
+    "title": "the title, moved into the metadata",
+    "promotion": "newsletter, subscription and advertising lines",
+    "contact": "contact details and signature lines",
+    "symbols": "a line of symbols or separators with no words",
+    "author-bio": "the author's biography that trails the essay",
+    "sign-off": "the author's sign-off after the essay",
+    "navigation": "navigation residue (previous/next links) at the end of the page",
+    "duplicate-paragraph": "a paragraph repeated within the same document",
+    "repeated-across-documents": "a paragraph found verbatim in several documents (a shared "
+                                 "footer)",
+}
+
 _I = re.IGNORECASE
 # Whole-line chrome: a line that is nothing but one of these is never essay prose.
 _CHROME = re.compile(

@@ -4,9 +4,11 @@ BERTopic's defaults (15 UMAP neighbours, HDBSCAN ``min_cluster_size=10``) are tu
 thousands of documents. On a few essays they fail outright (UMAP's spectral initialisation needs
 more points than components; HDBSCAN needs more points than its cluster size) or label every
 unit an outlier. Here every parameter scales with the number of units ``n``, and when density
-clustering finds fewer than two topics, leaves more than half the units unassigned, or puts
-most of them in one topic, k-means
-takes over with ``k`` chosen by the silhouette score on the UMAP space (the stated criterion).
+clustering finds fewer than two topics, puts most units in one topic, or (below 1,000 units)
+leaves more than half of them unassigned, k-means takes over with ``k`` chosen by the
+silhouette score on the UMAP space (the stated criterion). In larger corpora HDBSCAN's outliers
+are moved to their nearest topic instead (BERTopic's usual remedy), and the share before that
+is reported.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ logger = logging.getLogger(__name__)
 
 #: Below this many units no clustering result means anything; the error says what to do.
 MIN_UNITS = 8
-#: HDBSCAN results leaving more units than this unassigned are replaced by k-means...
+#: In a small corpus, HDBSCAN results leaving more units than this unassigned are replaced by
+#: k-means. In a large one a high outlier share is usual and the topics found are real, so the
+#: outliers are reassigned instead (BERTopic's usual remedy).
 MAX_DENSITY_OUTLIERS = 0.5
+SMALL_CORPUS = 1000
 #: ...and so are results where one topic swallows more than this share of the units.
 MAX_TOPIC_SHARE = 0.6
 
@@ -96,7 +101,8 @@ def choose_clusterer(reduced: np.ndarray, p: ClusterPlan, method: str, random_st
         n_found = len(set(labels) - {-1})
         outliers = float(np.mean(labels == -1))
         largest = float(np.bincount(labels[labels >= 0]).max() / len(labels)) if n_found else 1.0
-        if method == "hdbscan" or (n_found >= 2 and outliers <= MAX_DENSITY_OUTLIERS
+        too_sparse = outliers > MAX_DENSITY_OUTLIERS and len(labels) < SMALL_CORPUS
+        if method == "hdbscan" or (n_found >= 2 and not too_sparse
                                    and largest <= MAX_TOPIC_SHARE):
             return make_hdbscan(p), (f"HDBSCAN (min_cluster_size={p.min_cluster_size}, "
                                      f"min_samples={p.min_samples})")

@@ -107,7 +107,8 @@ class Corpus:
             f"{len(self.excluded)} excluded{f' ({excluded})' if excluded else ''}; "
             f"{int(self.documents['n_words'].sum()) if len(self.documents) else 0} words, "
             f"{len(self.paragraphs)} paragraphs, {len(self.sentences)} sentences. "
-            f"Cleaning removed {len(self.removed)} pieces of text: {removed}."
+            + (f"Cleaning removed {len(self.removed)} pieces of text: {removed}."
+               if len(self.removed) else "Cleaning removed nothing.")
         )
 
     def __repr__(self) -> str:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .cleaning import RULES
+
 __all__ = [
     "Narrative",
     "REMOVAL_REASONS",
@@ -30,23 +32,7 @@ __all__ = [
     "md_escape",
 ]
 
-#: Why cleaning removes each kind of text (the ``kind`` column of ``corpus.removed``).
-REMOVAL_REASONS = {
-    "web-chrome": "page furniture such as share buttons, counters, tags and menus",
-    "image-placeholder": "a placeholder standing in for an image",
-    "dateline": "the publication date, moved into the metadata",
-    "byline": "the author credit, moved into the metadata",
-    "title": "the title, moved into the metadata",
-    "promotion": "newsletter, subscription and advertising lines",
-    "contact": "contact details and signature lines",
-    "symbols": "a line of symbols or separators with no words",
-    "author-bio": "the author's biography that trails the essay",
-    "sign-off": "the author's sign-off after the essay",
-    "navigation": "navigation residue (previous/next links) at the end of the page",
-    "duplicate-paragraph": "a paragraph repeated within the same document",
-    "repeated-across-documents": "a paragraph found verbatim in several documents (a shared "
-                                 "footer)",
-}
+REMOVAL_REASONS = RULES  # kind -> why; defined beside the rules in convolab.cleaning
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 

@@ -130,3 +130,25 @@ def test_save_load_round_trip(fitted, tmp_path, themed_corpus):
     pd.testing.assert_frame_equal(loaded.topics_, tm.topics_)
     pd.testing.assert_frame_equal(loaded.assignments_, tm.assignments_)
     assert loaded.get_params() == tm.get_params()
+
+
+def _blobs(n_blob: int, n_noise: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0, 0, 0, 0, 0], [10, 10, 0, 0, 0], [0, 10, 10, 0, 0]], float)
+    blobs = np.concatenate([c + 0.1 * rng.normal(size=(n_blob, 5)) for c in centres])
+    return np.concatenate([blobs, rng.uniform(-20, 30, size=(n_noise, 5))])
+
+
+def test_clear_density_structure_keeps_hdbscan():
+    reduced = _blobs(60, 10)
+    _, how = clustering.choose_clusterer(reduced, clustering.plan(len(reduced)), "auto", 0)
+    assert how.startswith("HDBSCAN")
+
+
+def test_small_sparse_result_falls_back_to_kmeans_but_large_keeps_density():
+    small = _blobs(20, 400)  # 460 units, most of them noise
+    _, how = clustering.choose_clusterer(small, clustering.plan(len(small)), "auto", 0)
+    assert how.startswith("k-means") and "unassigned" in how
+    large = _blobs(100, 1200)  # 1,500 units: outliers are reassigned, topics kept
+    _, how = clustering.choose_clusterer(large, clustering.plan(len(large)), "auto", 0)
+    assert how.startswith("HDBSCAN")
