@@ -61,24 +61,6 @@ def _load(path: str, min_words: int):
         raise CommandError(str(exc)) from exc
 
 
-def _optional(name: str, module: str, issue: str):
-    """Fetch ``convolab.<name>``, importing ``convolab.<module>`` lazily."""
-    import importlib
-
-    import convolab
-
-    found = getattr(convolab, name, None)
-    if found is not None:
-        return found
-    try:
-        return getattr(importlib.import_module(f"convolab.{module}"), name)
-    except (ImportError, AttributeError) as exc:
-        raise CommandError(
-            f"convolab.{name} is not available in this installation ({exc}). The {issue} "
-            "module is required for this command; update convolab (pip install -e .)."
-        ) from exc
-
-
 def _cmd_report(args) -> int:
     from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -110,9 +92,10 @@ def _cmd_corpus(args) -> int:
 
 
 def _cmd_topics(args) -> int:
-    TopicModel = _optional("TopicModel", "topics", "topics")
+    import convolab
+
     corpus = _load(args.corpus, args.min_words)
-    tm = TopicModel(unit=args.unit, embedding=args.embedding, random_state=args.random_state,
+    tm = convolab.TopicModel(unit=args.unit, embedding=args.embedding, random_state=args.random_state,
                     progress=not args.quiet).fit(corpus)
     tables = {"topics": tm.topics_, "assignments": tm.assignments_,
               "document_topics": tm.document_topics(), "evaluation": tm.evaluate()}
@@ -120,11 +103,12 @@ def _cmd_topics(args) -> int:
 
 
 def _cmd_sentiment(args) -> int:
-    SentimentModel = _optional("SentimentModel", "sentiment", "sentiment")
-    sentiment_by = _optional("sentiment_by", "sentiment", "sentiment")
+    import convolab
+
     corpus = _load(args.corpus, args.min_words)
-    scores = SentimentModel().score(corpus)
-    tables = {"sentiment": scores, "sentiment_by_document": sentiment_by(scores, by="doc_id")}
+    scores = convolab.SentimentModel().score(corpus)
+    tables = {"sentiment": scores,
+              "sentiment_by_document": convolab.sentiment_by(scores, by="doc_id")}
     return _report_written(_write_tables(tables, Path(args.out), args.formats))
 
 
@@ -197,11 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     topics = tables_command("topics", "fit topics and write their tables", _cmd_topics,
                             "Fit a topic model and write topics, assignments (one row per "
                             "unit), document_topics and evaluation as tables.")
-    topics.add_argument("--unit", default="paragraph",
+    topics.add_argument("--unit", default="sentence",
                         choices=("sentence", "paragraph", "document"),
                         help="text unit to model (default: %(default)s)")
-    topics.add_argument("--embedding", default="minilm",
-                        help="embedding model (default: %(default)s)")
+    topics.add_argument("--embedding", default="minilm", choices=("minilm", "static", "tfidf"),
+                        help="embedding backend (default: %(default)s)")
     topics.add_argument("--random-state", type=int, default=0,
                         help="seed (default: %(default)s)")
     tables_command("sentiment", "score sentiment and write its tables", _cmd_sentiment,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pandas as pd
 import pytest
 
@@ -83,20 +81,6 @@ def test_missing_corpus_is_a_clear_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("convolab corpus: error: No such file or folder")
     assert "Traceback" not in err
-
-
-@pytest.mark.parametrize("command, name, module", [
-    ("topics", "TopicModel", "convolab.topics"),
-    ("sentiment", "SentimentModel", "convolab.sentiment"),
-])
-def test_missing_module_is_a_clear_error(command, name, module, essays, tmp_path, capsys,
-                                         monkeypatch):
-    monkeypatch.delattr(convolab, name, raising=False)
-    monkeypatch.setitem(sys.modules, module, None)  # makes the import fail
-    assert main([command, str(essays), "--out", str(tmp_path / "o"), "-q"]) == 1
-    err = capsys.readouterr().err
-    assert f"convolab.{name} is not available" in err
-    assert not (tmp_path / "o").exists()
 
 
 class _FakeTopicModel:
