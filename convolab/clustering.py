@@ -47,12 +47,13 @@ def plan(n: int, min_topic_size: int | None = None) -> ClusterPlan:
 
     ``n_neighbors`` grows as n/15 between 3 and 15 (15 is BERTopic's default, reached at 225
     units): a neighbourhood much larger than a theme's size blurs themes together.
-    ``min_cluster_size`` grows as sqrt(n)/2 between 4 and 15, so five essays' paragraphs can
-    form themes of five while fifty thousand documents do not fragment into thousands (on the
-    seed corpus, smaller sizes gave two to twelve topics depending on the seed).
+    ``min_cluster_size`` grows as sqrt(n)/2 between 4 and 200, so five essays' paragraphs can
+    form themes of five while a hundred thousand documents do not fragment into thousands (on
+    the seed corpus, smaller sizes gave two to twelve topics depending on the seed; capped at
+    15, 100,000 sentences gave 2,165 topics).
     """
     n_neighbors = int(np.clip(n // 15, 3, 15))
-    size = min_topic_size or int(np.clip(np.ceil(np.sqrt(n) / 2), 4, 15))
+    size = min_topic_size or int(np.clip(np.ceil(np.sqrt(n) / 2), 4, 200))
     return ClusterPlan(
         n_neighbors=min(n_neighbors, n - 1),
         n_components=int(min(5, n - 3)),
@@ -72,6 +73,9 @@ def check_size(n: int, unit: str) -> None:
 
 
 def make_umap(p: ClusterPlan, n: int, random_state: int):
+    from .embeddings import import_tqdm_quietly
+
+    import_tqdm_quietly()
     from umap import UMAP
 
     # Spectral initialisation solves an eigenproblem that fails on tiny inputs; random is safe.

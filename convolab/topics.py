@@ -157,11 +157,16 @@ class TopicModel:
             return get_embedder("tfidf", random_state=self.random_state)
         return get_embedder(self.embedding)
 
-    def vectorizer(self):
-        """The CountVectorizer behind the c-TF-IDF vocabulary (and the NPMI counts)."""
+    def vectorizer(self, n_units: int = 0):
+        """The CountVectorizer behind the c-TF-IDF vocabulary (and the NPMI counts).
+
+        Above 20,000 units the vocabulary keeps the 50,000 most frequent terms: BERTopic
+        builds dense topic × term arrays, and rare bigrams would otherwise cost gigabytes.
+        """
         from sklearn.feature_extraction.text import CountVectorizer
 
-        return CountVectorizer(analyzer=analyze)
+        return CountVectorizer(analyzer=analyze,
+                               max_features=50_000 if n_units > 20_000 else None)
 
     def _labels(self, embeddings: np.ndarray, random_state: int) -> tuple[np.ndarray, float, str]:
         """Cluster the embeddings; return final labels, raw outlier share, and how.
@@ -199,7 +204,7 @@ class TopicModel:
             if backend is not None else None
         model = BERTopic(
             embedding_model=backend, umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(), vectorizer_model=self.vectorizer(),
+            hdbscan_model=BaseCluster(), vectorizer_model=self.vectorizer(len(texts)),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             representation_model=representation, top_n_words=self.n_terms,
             calculate_probabilities=False, low_memory=len(texts) > 20_000, verbose=False)
@@ -370,6 +375,9 @@ class TopicModel:
     def unit_map(self) -> pd.DataFrame:
         """``assignments_`` plus ``x, y``: a 2-D UMAP of the unit embeddings, for plotting."""
         self._check_fitted()
+        from .embeddings import import_tqdm_quietly
+
+        import_tqdm_quietly()
         from umap import UMAP
 
         if not hasattr(self, "embedder_"):
