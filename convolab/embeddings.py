@@ -108,9 +108,28 @@ class MiniLMEmbedder:
             normalize_embeddings=True, convert_to_numpy=True), texts, progress, self.name)
 
 
+def import_tqdm_quietly() -> None:
+    """Import ``tqdm.autonotebook`` once, without its notices about notebook progress bars.
+
+    sentence-transformers, UMAP and convolab's own progress bar import it. In a Jupyter
+    kernel it then warns on stderr that ipywidgets is missing (or that notebook mode is
+    experimental), although convolab shows no progress bar unless asked (``progress=True``);
+    in a rendered report that notice would read as an error. Once imported, the module is
+    not re-run, so the warning is silenced at its source and no warning filter is left behind.
+    """
+    import warnings
+
+    from tqdm import TqdmWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TqdmWarning)
+        import tqdm.autonotebook  # noqa: F401
+
+
 @lru_cache(maxsize=1)
 def _load_minilm():
     _offline()
+    import_tqdm_quietly()
     from sentence_transformers import SentenceTransformer
 
     with _quiet_loading():
@@ -261,6 +280,7 @@ class EmbeddingCache:
 
 
 def _encode_chunks(run, texts: list[str], progress: bool, label: str) -> np.ndarray:
+    import_tqdm_quietly()
     from tqdm.auto import tqdm
 
     chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
