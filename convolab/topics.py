@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from contextlib import contextmanager
 from functools import lru_cache
@@ -494,17 +495,24 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 def _label(terms: list[str], n: int = 3) -> str:
     """A short label from ranked terms, skipping any term that repeats a word already used.
 
-    Words are compared by their first five letters, so "customer", "customers" and
-    "customer conversation" count as repeats of one another.
+    Two words repeat each other when they share a prefix of at least four letters that
+    covers all but the last three letters of the shorter one, so "customer" / "customers",
+    "bank" / "banking" / "banker" and "market" / "marketing" count as one word, while
+    "consumer" / "construct" do not.
     """
     picked: list[str] = []
-    used: set[str] = set()
+    used: list[str] = []
     for term in terms:
-        stems = {word[:5] for word in term.lower().split()}
-        if stems & used:
+        words = term.lower().split()
+        if any(_same_word(w, u) for w in words for u in used):
             continue
         picked.append(term)
-        used |= stems
+        used += words
         if len(picked) == n:
             break
     return " · ".join(picked) if picked else "(no terms)"
+
+
+def _same_word(a: str, b: str) -> bool:
+    common = len(os.path.commonprefix([a, b]))
+    return common >= max(4, min(len(a), len(b)) - 3)

@@ -101,6 +101,8 @@ def test_analyzer_makes_only_adjacent_bigrams():
 def test_label_skips_repeated_words():
     assert _label(["customer", "customers", "customer service", "bank", "fees"]) == \
         "customer · bank · fees"
+    assert _label(["banker", "banking", "marketing", "market", "consumer", "construct"]) == \
+        "banker · marketing · consumer"
 
 
 def test_metrics_on_known_cases():

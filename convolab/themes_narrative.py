@@ -1,0 +1,318 @@
+"""Computed prose about themes: what the topics are, the evidence for them, how far to trust
+them, and which documents carry them.
+
+Each ``describe_*`` function takes a fitted :class:`~convolab.TopicModel` (or its evaluation)
+and returns a :class:`~convolab.narrative.Narrative` whose ``facts`` hold every value its text
+states. Topic labels are made of corpus words and are escaped like any other corpus text.
+:mod:`convolab.findings` re-exports everything here.
+
+Interpretation thresholds (stated in the prose wherever they are applied):
+
+- stability, mean adjusted Rand index across seeds: ≥ 0.8 stable, 0.5–0.8 moderately stable,
+  < 0.5 unstable;
+- coherence, mean NPMI of top terms: > 0.1 coherent, −0.1 to 0.1 weak, < −0.1 incoherent;
+- diversity, share of unique top terms: ≥ 0.9 distinct, 0.7–0.9 some overlap, < 0.7 overlapping.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .narrative import Narrative, _listing, _plural, md_escape
+from .tone_narrative import label_map, num, quote, source
+
+__all__ = [
+    "describe_document_topics",
+    "describe_topic_evidence",
+    "describe_topic_trust",
+    "describe_topics",
+    "stability_verdict",
+]
+
+#: (lower bound, whether the bound itself belongs to the band, verdict), best band first.
+STABILITY = ((0.8, True, "stable"), (0.5, True, "moderately stable"),
+             (-math.inf, True, "unstable"))
+COHERENCE = ((0.1, False, "coherent"), (-0.1, True, "weakly coherent"),
+             (-math.inf, True, "incoherent"))
+DIVERSITY = ((0.9, True, "distinct"), (0.7, True, "somewhat overlapping"),
+             (-math.inf, True, "overlapping"))
+
+
+def _verdict(value, scale) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    for bound, inclusive, word in scale:
+        if value > bound or (inclusive and value == bound):
+            return word
+    return scale[-1][2]
+
+
+def stability_verdict(ari) -> str | None:
+    """``"stable"`` (ARI ≥ 0.8), ``"moderately stable"`` (≥ 0.5), ``"unstable"``, or None."""
+    return _verdict(ari, STABILITY)
+
+
+def _units_word(unit: str, n: int) -> str:
+    return _plural(n, unit)
+
+
+def _topic_name(row) -> str:
+    return f"*{md_escape(row['label'])}* (topic {row['topic']})"
+
+
+# --- themes -----------------------------------------------------------------------------------
+
+def describe_topics(tm) -> Narrative:
+    """How many topics, how large, how widely shared, and how the clustering was chosen.
+
+    Parameters
+    ----------
+    tm : TopicModel
+        Fitted (``topics_``, ``assignments_``, ``unit``; ``clustering_`` if present).
+
+    Returns
+    -------
+    Narrative
+        Facts: ``unit, n_units, n_documents, n_topics, n_outliers, largest, smallest`` (lists
+        of ``topic, label, size, share``; several on ties), ``n_in_every_document``,
+        ``narrowest`` (list of ``topic, label, n_documents`` for the topics found in the
+        fewest documents) and ``clustering``.
+    """
+    topics, units = tm.topics_, tm.assignments_
+    unit = getattr(tm, "unit", "unit")
+    facts: dict = {"unit": unit, "n_units": len(units),
+                   "n_documents": int(units["doc_id"].nunique()), "n_topics": len(topics),
+                   "n_outliers": int((units["topic"] == -1).sum()),
+                   "clustering": getattr(tm, "clustering_", None)}
+    where = (f"the {_units_word(unit, facts['n_units'])} of "
+             f"{_plural(facts['n_documents'], 'document')}")
+    if topics.empty:
+        return Narrative(f"The topic model found no topic among {where}.", facts)
+
+    def pick(size):
+        return [{k: (r[k].item() if hasattr(r[k], "item") else r[k])
+                 for k in ("topic", "label", "size", "share")}
+                for _, r in topics[topics["size"] == size].sort_values("topic").iterrows()]
+
+    facts["largest"], facts["smallest"] = pick(topics["size"].max()), pick(topics["size"].min())
+    every = topics["n_documents"] == facts["n_documents"]
+    facts["n_in_every_document"] = int(every.sum())
+    fewest = int(topics["n_documents"].min())
+    facts["narrowest"] = [{"topic": int(r["topic"]), "label": r["label"], "n_documents": fewest}
+                          for _, r in topics[topics["n_documents"] == fewest]
+                          .sort_values("topic").iterrows()]
+
+    def names(group):
+        return _listing([f"*{md_escape(t['label'])}* (topic {t['topic']})" for t in group])
+
+    if len(topics) == 1:
+        only = facts["largest"][0]
+        text = (f"The topic model put all of {where} into one topic, {names([only])}: it found "
+                "no themes it could separate. ")
+    else:
+        big, small = facts["largest"], facts["smallest"]
+        text = f"The topic model grouped {where} into {facts['n_topics']} topics. "
+        text += (f"The largest, {names(big)}, {'holds' if len(big) == 1 else 'hold'} "
+                 f"{big[0]['size']} {unit}s{'' if len(big) == 1 else ' each'} "
+                 f"({big[0]['share']:.0%}); the smallest, {names(small)}, "
+                 f"{small[0]['size']}{'' if len(small) == 1 else ' each'} "
+                 f"({small[0]['share']:.0%}). ")
+        if facts["n_documents"] > 1:
+            k = facts["n_in_every_document"]
+            narrow = facts["narrowest"]
+            shown = names(narrow[:4]) + (f" and {len(narrow) - 4} more" if len(narrow) > 4 else "")
+            text += ("Every topic occurs in every document. " if k == len(topics) else
+                     ("No topic occurs in every document" if k == 0 else
+                      f"{k} of the {len(topics)} topics {'occurs' if k == 1 else 'occur'} in "
+                      "every document") +
+                     f"; {shown} {'occurs' if len(narrow) == 1 else 'occur'} in only "
+                     f"{_plural(fewest, 'document')}. ")
+    if facts["n_outliers"]:
+        text += (f"{_units_word(unit, facts['n_outliers'])} belong to no topic (outliers). ")
+    if facts["clustering"]:
+        text += f"How the clustering was chosen: {md_escape(facts['clustering'])}."
+    return Narrative(text.strip(), facts)
+
+
+def describe_topic_evidence(tm, documents: pd.DataFrame | None = None, *,
+                            n_terms: int = 6) -> Narrative:
+    """Each topic with its top terms and the units closest to its centre, quoted, with ids.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``topics``, one dict per topic (largest first): ``topic, label, size, terms``
+        and ``evidence`` (``doc_id, para_id, sent_id, text``, closest first).
+    """
+    labels = label_map(documents)
+    reps = tm.representatives_.sort_values(["topic", "rank"])
+    terms = tm.topic_terms_.sort_values(["topic", "rank"])
+    lines, listed = [], []
+    for _, t in tm.topics_.iterrows():
+        mine = reps[reps["topic"] == t["topic"]]
+        top = terms.loc[terms["topic"] == t["topic"], "term"].head(n_terms).tolist()
+        evidence = [{"doc_id": r["doc_id"], "para_id": int(r["para_id"]),
+                     "sent_id": int(r["sent_id"]), "text": r["text"]} for _, r in mine.iterrows()]
+        listed.append({"topic": int(t["topic"]), "label": t["label"], "size": int(t["size"]),
+                       "terms": top, "evidence": evidence})
+        lines.append(f"**{_topic_name(t)}**, {t['size']} {tm.unit}s "
+                     f"({t['share']:.0%}) in {_plural(int(t['n_documents']), 'document')}. "
+                     f"Top terms: {md_escape(', '.join(top)) or 'none'}.")
+        lines.append("")
+        for e in evidence:
+            lines.append(f"- {quote(e['text'])} — {source(e, labels)}")
+        lines.append("")
+    if not listed:
+        return Narrative("There are no topics to show evidence for.", {"topics": []})
+    return Narrative("\n".join(lines).strip(), {"topics": listed})
+
+
+def describe_topic_trust(evaluation: pd.Series, n_seeds: int | None = None) -> Narrative:
+    """What the coherence, diversity, outlier share and stability numbers mean here.
+
+    Parameters
+    ----------
+    evaluation : Series
+        :meth:`TopicModel.evaluate`.
+    n_seeds : int, optional
+        How many other seeds the stability was measured against (for the prose).
+
+    Returns
+    -------
+    Narrative
+        Facts: the metrics (None when missing or NaN) and ``coherence_verdict,
+        diversity_verdict, stability_verdict``.
+    """
+    def get(key):
+        value = evaluation.get(key)
+        return None if value is None or pd.isna(value) else float(value)
+
+    facts = {k: get(k) for k in ("n_topics", "coherence_npmi", "diversity", "outlier_share",
+                                 "outlier_share_before_reassignment", "stability_ari")}
+    facts["n_seeds"] = n_seeds
+    facts["coherence_verdict"] = _verdict(facts["coherence_npmi"], COHERENCE)
+    facts["diversity_verdict"] = _verdict(facts["diversity"], DIVERSITY)
+    facts["stability_verdict"] = stability_verdict(facts["stability_ari"])
+    one = facts["n_topics"] == 1
+    lines = []
+    c = facts["coherence_npmi"]
+    meaning = {"coherent": "a topic's top terms tend to occur in the same paragraphs: the topic "
+                           "has a recognisable vocabulary",
+               "weakly coherent": "a topic's top terms share a paragraph about as often as "
+                                  "chance would have it",
+               "incoherent": "a topic's top terms occur together less often than chance: the "
+                             "topics are held together by what the sentences mean (their "
+                             "embeddings) more than by shared words, so read the terms as hints "
+                             "and the quoted sentences as the evidence"}
+    lines.append("- **Coherence** (mean NPMI of each topic's top terms, from −1 to 1): " + (
+        "could not be computed." if c is None else
+        f"{num(c)}, {facts['coherence_verdict']} (above 0.1 counts as coherent, −0.1 to 0.1 as "
+        f"weak, below −0.1 as incoherent): {meaning[facts['coherence_verdict']]}."))
+    d = facts["diversity"]
+    lines.append("- **Diversity** (share of top terms unique to one topic): " + (
+        "could not be computed." if d is None else
+        f"{d:.2f}; with one topic it says nothing." if one else
+        f"{d:.2f}, {facts['diversity_verdict']} (0.9 or more counts as distinct topics, 0.7 to "
+        f"0.9 as some overlap, below 0.7 as overlapping): {d:.0%} of the top terms belong to "
+        "one topic only."))
+    before, after = facts["outlier_share_before_reassignment"], facts["outlier_share"]
+    if before is None and after is None:
+        lines.append("- **Outliers**: not reported.")
+    else:
+        text = f"- **Outliers**: {after or 0:.0%} of units belong to no topic"
+        if before and before > (after or 0):
+            text += (f"; the clustering first left {before:.0%} unassigned and those were moved "
+                     "to their nearest topic, so their topic is the least certain")
+        elif before == 0:
+            text += "; the clustering left none unassigned"
+        lines.append(text + ".")
+    s = facts["stability_ari"]
+    seeds = f" against {_plural(n_seeds, 'refit')} with other seeds" if n_seeds else \
+        " across refits with other seeds"
+    words = {"stable": "refitting with another seed gives nearly the same topics",
+             "moderately stable": "the broad themes recur from seed to seed, but their borders "
+                                  "move and some units change topic",
+             "unstable": "another seed gives substantially different topics: treat these as "
+                         "one of several possible groupings, not as the corpus's themes"}
+    lines.append("- **Stability** (mean adjusted Rand index" + seeds + "; 1 identical, 0 chance):"
+                 + (" not computed." if s is None else
+                    f" {s:.2f}; with one topic it says nothing." if one else
+                    f" {s:.2f}, {facts['stability_verdict']} (0.8 or more counts as stable, 0.5 "
+                    f"to 0.8 as moderately stable, below 0.5 as unstable): "
+                    f"{words[facts['stability_verdict']]}."))
+    return Narrative("\n".join(lines), facts)
+
+
+def describe_document_topics(tm, documents: pd.DataFrame | None = None, *,
+                             concentrated: float = 2 / 3, max_listed: int = 12) -> Narrative:
+    """Which topic leads in each document, and which topics come mostly from one document.
+
+    Parameters
+    ----------
+    tm : TopicModel
+        Fitted.
+    documents : DataFrame, optional
+        To name documents by title.
+    concentrated : float
+        A topic drawing at least this share of its units (default two thirds) from one
+        document is called concentrated there: it may be that essay's subject rather than a
+        shared theme. (Half would be too low: with two documents every topic reaches it.)
+    max_listed : int
+        List each document's leading topic only up to this many documents.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``leading`` (doc_id → ``topic, label, share``; ties go to the lower topic id),
+        ``n_led_by_majority`` (documents whose leading topic holds ≥ 50 % of their units),
+        ``concentrated`` (list of ``topic, label, doc_id, share``).
+    """
+    labels = label_map(documents)
+    units = tm.assignments_[tm.assignments_["topic"] != -1]
+    names = dict(zip(tm.topics_["topic"], tm.topics_["label"]))
+    facts: dict = {"leading": {}, "n_led_by_majority": 0, "concentrated": []}
+    if units.empty:
+        return Narrative("No unit belongs to a topic.", facts)
+    counts = pd.crosstab(units["doc_id"], units["topic"])
+    shares = counts.div(counts.sum(axis=1), axis=0)
+    for doc_id, row in shares.iterrows():
+        topic = int(row.idxmax())
+        facts["leading"][doc_id] = {"topic": topic, "label": names.get(topic, str(topic)),
+                                    "share": float(row.max())}
+    facts["n_led_by_majority"] = sum(v["share"] >= 0.5 for v in facts["leading"].values())
+    by_topic = counts.div(counts.sum(axis=0), axis=1)
+    if len(counts) > 1:
+        for topic in by_topic.columns:
+            share = float(by_topic[topic].max())
+            if share >= concentrated:
+                facts["concentrated"].append({"topic": int(topic), "label": names.get(topic),
+                                              "doc_id": by_topic[topic].idxmax(), "share": share})
+    n = len(shares)
+    unit = tm.unit
+    lines = []
+    if n <= max_listed:
+        lines.append("Each document's most frequent topic:")
+        lines.append("")
+        for doc_id, v in facts["leading"].items():
+            lines.append(f"- *{md_escape(labels.get(doc_id, doc_id))}*: *{md_escape(v['label'])}*"
+                         f" (topic {v['topic']}), {v['share']:.0%} of its {unit}s")
+        lines.append("")
+    k = facts["n_led_by_majority"]
+    lines.append(f"In none of the {_plural(n, 'document')} does one topic hold half of the "
+                 f"{unit}s: the themes are mixed in every one." if k == 0 else
+                 f"In {k} of the {_plural(n, 'document')} one topic holds at least half of the "
+                 f"{unit}s" + ("." if k == n else "; in the rest no topic holds half."))
+    if n > 1:
+        if facts["concentrated"]:
+            parts = [f"*{md_escape(c['label'])}* (topic {c['topic']}) draws {c['share']:.0%} of "
+                     f"its {unit}s from *{md_escape(labels.get(c['doc_id'], c['doc_id']))}*"
+                     for c in facts["concentrated"]]
+            lines.append(" " + _listing(parts) + (
+                f": {'it' if len(parts) == 1 else 'each'} may be one essay's subject rather "
+                "than a theme the essays share."))
+        else:
+            lines.append(f" No topic draws {concentrated:.0%} or more of its {unit}s from a "
+                         "single document: every theme is shared across essays.")
+    return Narrative("\n".join(lines).replace("\n ", " "), facts)
