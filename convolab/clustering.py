@@ -84,40 +84,53 @@ def make_umap(p: ClusterPlan, n: int, random_state: int):
                 init="spectral" if n > 50 else "random", n_jobs=1)
 
 
-def make_hdbscan(p: ClusterPlan):
+def make_hdbscan(p: ClusterPlan, selection: str = "eom"):
     from hdbscan import HDBSCAN
 
     return HDBSCAN(min_cluster_size=p.min_cluster_size, min_samples=p.min_samples,
-                   metric="euclidean", cluster_selection_method="eom", prediction_data=False)
+                   metric="euclidean", cluster_selection_method=selection, prediction_data=False)
 
 
 def choose_clusterer(reduced: np.ndarray, p: ClusterPlan, method: str, random_state: int,
                      n_topics: int | None = None):
     """Return ``(clusterer, description)`` for the reduced embeddings.
 
-    ``method`` is ``"auto"`` (HDBSCAN, falling back to k-means), ``"hdbscan"`` or ``"kmeans"``.
+    ``method`` is ``"auto"``, ``"hdbscan"`` or ``"kmeans"``. ``"auto"`` tries HDBSCAN with
+    its default excess-of-mass selection, then with leaf selection (which splits the giant
+    cluster excess-of-mass tends to pick when themes overlap), then falls back to k-means.
     """
     if n_topics is not None:
         return _kmeans(n_topics, random_state), f"k-means with k={n_topics} (requested)"
-    if method in ("auto", "hdbscan"):
-        hdb = make_hdbscan(p).fit(reduced)
-        labels = hdb.labels_
-        n_found = len(set(labels) - {-1})
-        outliers = float(np.mean(labels == -1))
-        largest = float(np.bincount(labels[labels >= 0]).max() / len(labels)) if n_found else 1.0
-        too_sparse = outliers > MAX_DENSITY_OUTLIERS and len(labels) < SMALL_CORPUS
-        if method == "hdbscan" or (n_found >= 2 and not too_sparse
-                                   and largest <= MAX_TOPIC_SHARE):
-            return make_hdbscan(p), (f"HDBSCAN (min_cluster_size={p.min_cluster_size}, "
-                                     f"min_samples={p.min_samples})")
-        reason = (f"HDBSCAN found {n_found} topic(s), the largest holding {largest:.0%} of "
-                  f"units, and left {outliers:.0%} unassigned")
-    elif method == "kmeans":
+    if method == "hdbscan":
+        return make_hdbscan(p), _describe(p, "eom")
+    if method == "kmeans":
         reason = "k-means requested"
+    elif method == "auto":
+        for selection in ("eom", "leaf"):
+            reason = _judge(make_hdbscan(p, selection).fit(reduced).labels_)
+            if reason is None:
+                return make_hdbscan(p, selection), _describe(p, selection)
     else:
         raise ValueError(f"clustering must be 'auto', 'hdbscan' or 'kmeans', not {method!r}")
     k, score = best_k(reduced, random_state)
     return _kmeans(k, random_state), f"k-means with k={k} (best silhouette {score:.2f}; {reason})"
+
+
+def _judge(labels: np.ndarray) -> str | None:
+    """None if a density clustering is usable, else why not."""
+    n_found = len(set(labels.tolist()) - {-1})
+    outliers = float(np.mean(labels == -1))
+    largest = float(np.bincount(labels[labels >= 0]).max() / len(labels)) if n_found else 1.0
+    too_sparse = outliers > MAX_DENSITY_OUTLIERS and len(labels) < SMALL_CORPUS
+    if n_found >= 2 and not too_sparse and largest <= MAX_TOPIC_SHARE:
+        return None
+    return (f"HDBSCAN found {n_found} topic(s), the largest holding {largest:.0%} of units, "
+            f"and left {outliers:.0%} unassigned")
+
+
+def _describe(p: ClusterPlan, selection: str) -> str:
+    kind = "" if selection == "eom" else "leaf selection, "
+    return f"HDBSCAN ({kind}min_cluster_size={p.min_cluster_size}, min_samples={p.min_samples})"
 
 
 def best_k(reduced: np.ndarray, random_state: int) -> tuple[int, float]:
