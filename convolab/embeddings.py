@@ -89,23 +89,55 @@ def _sha256(path: str, size: int, mtime: float) -> str:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 via sentence-transformers, on the CPU, L2-normalised 384-d vectors."""
+    """all-MiniLM-L6-v2 via sentence-transformers, on the CPU, L2-normalised 384-d vectors.
+
+    A text's vector must not depend on which other texts it was encoded with: the cache
+    stores it, and UMAP turns a difference in the seventh decimal into different topics.
+    ``SentenceTransformer.encode`` pads each batch to its longest text, and the arithmetic
+    (hence the last bits) changes with the batch's shape. So texts are grouped by token
+    length into buckets of ``bucket`` tokens and run in batches of exactly ``batch_size``
+    rows (a short last batch is filled with copies), through the model's own modules: every
+    text is always computed in the same tensor shape, and its vector is bit-for-bit the same
+    whatever else is encoded.
+    """
 
     name = "minilm"
-    fingerprint = f"minilm-{MINILM_SHA256[:12]}"
+    fingerprint = f"minilm-fixedshape-{MINILM_SHA256[:12]}"
     uses_cache = True
 
-    def __init__(self, batch_size: int = 64):
+    def __init__(self, batch_size: int = 16, bucket: int = 16):
         self.batch_size = batch_size
+        self.bucket = bucket
 
     @property
     def model(self):
         return _load_minilm()
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return _encode_chunks(lambda chunk: self.model.encode(
-            chunk, batch_size=self.batch_size, show_progress_bar=False,
-            normalize_embeddings=True, convert_to_numpy=True), texts, progress, self.name)
+        return _encode_chunks(self._encode_fixed_shape, texts, progress, self.name)
+
+    def _encode_fixed_shape(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        model = self.model
+        tokenizer, limit = model.tokenizer, model.max_seq_length
+        lengths = [len(ids) for ids in
+                   tokenizer(texts, truncation=True, max_length=limit)["input_ids"]]
+        buckets: dict[int, list[int]] = {}
+        for i, n in enumerate(lengths):
+            buckets.setdefault(min(limit, -(-n // self.bucket) * self.bucket), []).append(i)
+        out = np.zeros((len(texts), model.get_embedding_dimension()), np.float32)
+        for length, rows in sorted(buckets.items()):
+            for start in range(0, len(rows), self.batch_size):
+                chunk = rows[start:start + self.batch_size]
+                batch = [texts[i] for i in chunk]
+                batch += [batch[-1]] * (self.batch_size - len(batch))
+                features = tokenizer(batch, padding="max_length", truncation=True,
+                                     max_length=length, return_tensors="pt")
+                with torch.inference_mode():
+                    vectors = model(dict(features))["sentence_embedding"]
+                out[chunk] = vectors[:len(chunk)].numpy()
+        return _normalise(out)
 
 
 def import_tqdm_quietly() -> None:
@@ -240,7 +272,11 @@ def embed(texts, embedder="minilm", *, cache_dir: str | Path | None | bool = Non
                            embedder.fingerprint)
     keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
     found = cache.lookup(keys)
-    missing = sorted({k: i for i, k in enumerate(keys) if k not in found}.values())
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key not in found:
+            first.setdefault(key, i)  # each new text encoded once, in order of appearance
+    missing = list(first.values())
     if missing:
         vectors = embedder.encode([texts[i] for i in missing], progress=progress)
         cache.store([keys[i] for i in missing], vectors)

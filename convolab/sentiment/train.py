@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..embeddings import MINILM_SHA256, embed
+from ..embeddings import MINILM_SHA256, MiniLMEmbedder, embed
 from .evaluate import sign_metrics
 from .scorers import WEIGHTS_PATH, vader_scores
 
@@ -241,7 +241,7 @@ def train(data_dir: str | Path = DEFAULT_DATA, out: str | Path = WEIGHTS_PATH, *
     }
     LearnedWeights(mean=fitted["mean"], scale=fitted["scale"], coef=fitted["coef"],
                    intercept=fitted["intercept"], ensemble_weight=weight,
-                   embedder=f"minilm-{MINILM_SHA256[:12]}", metadata=metadata).save(out)
+                   embedder=MiniLMEmbedder.fingerprint, metadata=metadata).save(out)
     logger.info("Wrote %s (VADER weight %.2f, alpha %.0f)", out, weight, fitted["alpha"])
     return table
 

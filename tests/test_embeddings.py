@@ -1,0 +1,73 @@
+"""Embedding backends and the on-disk cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import convolab as cl
+from convolab.embeddings import EmbeddingCache, embed, get_embedder, minilm_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class CountingEmbedder:
+    """A fake backend that records what it was asked to encode."""
+
+    name = "fake"
+    fingerprint = "fake-v1"
+    uses_cache = True
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts, progress=False):
+        self.calls.append(list(texts))
+        return np.array([[len(t), t.count("a"), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_cache_hits_skip_encoding(tmp_path):
+    fake = CountingEmbedder()
+    first = embed(["a cat", "a dog", "a cat"], fake, cache_dir=tmp_path)
+    assert fake.calls == [["a cat", "a dog"]]  # duplicates encoded once
+    again = embed(["a dog", "a cat", "an eel"], fake, cache_dir=tmp_path)
+    assert fake.calls[-1] == ["an eel"]  # only the new text
+    np.testing.assert_array_equal(again[:2], first[[1, 0]])
+    assert list((tmp_path / "embeddings" / "fake-v1").glob("*.npz"))
+
+
+def test_cache_can_be_disabled_and_ignores_broken_shards(tmp_path):
+    fake = CountingEmbedder()
+    embed(["x"], fake, cache_dir=False)
+    embed(["x"], fake, cache_dir=False)
+    assert len(fake.calls) == 2
+    folder = tmp_path / "embeddings" / "fake-v1"
+    folder.mkdir(parents=True)
+    (folder / "broken.npz").write_bytes(b"not a zip")
+    assert EmbeddingCache(tmp_path, "fake-v1").lookup(["k"]) == {}
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(ValueError, match="embedding must be one of"):
+        get_embedder("bert-large")
+
+
+def test_tfidf_backend_needs_no_model():
+    vectors = embed(["service and customers", "banks and loans", "service"], "tfidf")
+    assert vectors.shape[0] == 3 and np.allclose(np.linalg.norm(vectors, axis=1), 1)
+
+
+@pytest.mark.slow
+def test_minilm_is_verified_and_grouping_independent():
+    assert (minilm_path() / "model.safetensors").exists()  # sha256 checked inside
+    texts = cl.load_corpus(ROOT / "corpus").sentences["text"].tolist()[:40]
+    minilm = get_embedder("minilm")
+    together = minilm.encode(texts)
+    apart = np.concatenate([minilm.encode(texts[i:i + 7]) for i in range(0, 40, 7)])
+    reversed_ = minilm.encode(texts[::-1])[::-1]
+    # Bit-for-bit: the cache may hold a vector computed beside other texts.
+    np.testing.assert_array_equal(together, apart)
+    np.testing.assert_array_equal(together, reversed_)
+    assert together.shape == (40, 384)
