@@ -27,6 +27,8 @@ MIN_UNITS = 8
 #: outliers are reassigned instead (BERTopic's usual remedy).
 MAX_DENSITY_OUTLIERS = 0.5
 SMALL_CORPUS = 1000
+#: Above this many units, UMAP and BERTopic run in low-memory mode and the vocabulary is capped.
+LARGE_CORPUS = 20_000
 #: ...and so are results where one topic swallows more than this share of the units.
 MAX_TOPIC_SHARE = 0.6
 
@@ -59,7 +61,7 @@ def plan(n: int, min_topic_size: int | None = None) -> ClusterPlan:
         n_components=int(min(5, n - 3)),
         min_cluster_size=size,
         min_samples=max(2, size // 3),
-        low_memory=n > 20_000,
+        low_memory=n > LARGE_CORPUS,
     )
 
 
@@ -158,24 +160,3 @@ def _kmeans(k: int, random_state: int):
     from sklearn.cluster import KMeans
 
     return KMeans(n_clusters=k, n_init=10, random_state=random_state)
-
-
-class PrefittedReducer:
-    """A fitted UMAP that BERTopic can 'fit' again for free.
-
-    convolab reduces the embeddings once to choose the clustering; BERTopic then calls
-    ``fit``/``transform`` on the same array, which this returns without recomputing.
-    """
-
-    def __init__(self, umap, training: np.ndarray, reduced: np.ndarray):
-        self.umap = umap
-        self._training = training
-        self._reduced = reduced
-
-    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's signature
-        return self
-
-    def transform(self, X):  # noqa: N803
-        if X is self._training:
-            return self._reduced
-        return self.umap.transform(X)

@@ -167,7 +167,8 @@ class TopicModel:
         from sklearn.feature_extraction.text import CountVectorizer
 
         return CountVectorizer(analyzer=analyze,
-                               max_features=50_000 if n_units > 20_000 else None)
+                               max_features=50_000 if n_units > clustering.LARGE_CORPUS
+                               else None)
 
     def _labels(self, embeddings: np.ndarray, random_state: int) -> tuple[np.ndarray, float, str]:
         """Cluster the embeddings; return final labels, raw outlier share, and how.
@@ -208,7 +209,8 @@ class TopicModel:
             hdbscan_model=BaseCluster(), vectorizer_model=self.vectorizer(len(texts)),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             representation_model=representation, top_n_words=self.n_terms,
-            calculate_probabilities=False, low_memory=len(texts) > 20_000, verbose=False)
+            calculate_probabilities=False, low_memory=len(texts) > clustering.LARGE_CORPUS,
+            verbose=False)
         topics = model.fit_transform(texts, embeddings=embeddings, y=labels)[0]
         return np.asarray(topics), model
 
@@ -249,13 +251,11 @@ class TopicModel:
                                   .tolist()) for t in topic_ids}
         self.topics_ = self._topic_table()
 
-    def _soft_assign(self, embeddings, labels=None):
+    def _soft_assign(self, embeddings, labels):
         sims = embeddings @ self.centroids_.T
         logits = sims / SOFTMAX_TEMPERATURE
         probs = np.exp(logits - logits.max(1, keepdims=True))
         probs /= probs.sum(1, keepdims=True)
-        if labels is None:
-            labels = np.asarray(self.topic_ids_)[sims.argmax(1)]
         col = np.searchsorted(self.topic_ids_, np.where(labels == -1, self.topic_ids_[0], labels))
         rows = np.arange(len(embeddings))
         similarity = np.where(labels == -1, np.nan, sims[rows, col])
@@ -316,9 +316,10 @@ class TopicModel:
                         progress=self.progress)
         if len(units) == 0:
             return units.assign(topic=[], label=[], probability=[], similarity=[])
-        similarity, probability = self._soft_assign(vectors)
+        topics = np.asarray(self.topic_ids_)[(vectors @ self.centroids_.T).argmax(1)]
+        similarity, probability = self._soft_assign(vectors, topics)
         out = units.copy()
-        out["topic"] = np.asarray(self.topic_ids_)[(vectors @ self.centroids_.T).argmax(1)]
+        out["topic"] = topics
         out["label"] = out["topic"].map(self.labels_)
         out["probability"] = probability
         out["similarity"] = similarity
