@@ -45,7 +45,14 @@ def _vader_analyzer():
     return SentimentIntensityAnalyzer()
 
 
-_NEGATORS = None
+@lru_cache(maxsize=1)
+def _negators() -> re.Pattern:
+    """VADER's own negation words (and any "-n't" form) as one pattern."""
+    from vaderSentiment.vaderSentiment import NEGATE
+
+    words = sorted(NEGATE, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b|\b\w+n't\b",
+                      re.IGNORECASE)
 
 
 def litotes_mask(texts: list[str], vader: np.ndarray | None = None) -> np.ndarray:
@@ -55,18 +62,11 @@ def litotes_mask(texts: list[str], vader: np.ndarray | None = None) -> np.ndarra
     to people, but negative to the embedding model, which barely sees "not". The test: VADER's
     score is positive, and negative once VADER's own negators are deleted.
     """
-    global _NEGATORS
-    if _NEGATORS is None:
-        from vaderSentiment.vaderSentiment import NEGATE
-
-        words = sorted(NEGATE, key=len, reverse=True)
-        _NEGATORS = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b|\b\w+n't\b",
-                               re.IGNORECASE)
     vader = vader_scores(texts) if vader is None else np.asarray(vader)
     out = np.zeros(len(texts), dtype=bool)
-    candidates = [i for i, t in enumerate(texts) if vader[i] > 0.05 and _NEGATORS.search(t)]
+    candidates = [i for i, t in enumerate(texts) if vader[i] > 0.05 and _negators().search(t)]
     if candidates:
-        stripped = vader_scores([_NEGATORS.sub(" ", texts[i]) for i in candidates])
+        stripped = vader_scores([_negators().sub(" ", texts[i]) for i in candidates])
         out[candidates] = stripped < -0.05
     return out
 
