@@ -24,8 +24,10 @@ install: $(STAMP)
 report: install
 	$(VENV)/bin/convolab report --strict --corpus $(CORPUS) --out $(OUT)
 
+# ruff for style; import-linter for the architecture's walls ([tool.importlinter] in pyproject).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Headless Chromium for the browser test (Debian's package; apt is the only way to get it here).
 browser:

@@ -6,6 +6,12 @@ The public API, in the order data flows::
     tm = TopicModel(random_state=0).fit(corpus)         # units → embeddings → topics
     scores = SentimentModel().score(corpus)             # sentences → tone
     topic_sentiment(tm, scores)                         # topics × tone, with evidence
+
+The layers, each a sub-package that imports only those below it (checked by import-linter, see
+``[tool.importlinter]`` in ``pyproject.toml``): :mod:`convolab.corpus` →
+:mod:`convolab.embeddings` → :mod:`convolab.topics` | :mod:`convolab.sentiment` →
+:mod:`convolab.narrative` | :mod:`convolab.plots` → :mod:`convolab.report` →
+:mod:`convolab.cli`. This module is the one exception: it re-exports from every layer.
 """
 
 from . import narrative
@@ -20,7 +26,7 @@ from .sentiment import (
     topic_sentiment,
     training_report,
 )
-from .topic_metrics import METRICS as TOPIC_METRICS
+from .topics import METRICS as TOPIC_METRICS
 from .topics import TopicModel
 
 __version__ = "0.1.0"

@@ -1,6 +1,7 @@
 """The ``convolab`` command: reports, and the tidy tables for people who do not use notebooks.
 
-This is the only place that configures logging; the library itself only logs.
+This is the only place that configures logging; the library itself only logs. The top layer:
+it may import every other; nothing imports it.
 """
 
 from __future__ import annotations

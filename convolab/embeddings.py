@@ -16,6 +16,9 @@ Three backends behind one interface (:func:`get_embedder`):
 :func:`embed` wraps a backend with an on-disk cache keyed by the sha1 of each text and the
 backend's fingerprint, so re-running a notebook, or scoring sentiment on sentences the topic
 model already embedded, costs no second encoding pass.
+
+This is the embeddings layer. May import: :mod:`convolab.corpus` (nothing else in convolab);
+the topics and sentiment layers build on it.
 """
 
 from __future__ import annotations

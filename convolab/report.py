@@ -9,12 +9,14 @@ The kernel always runs on this interpreter (``sys.executable``), whatever kernel
 installed elsewhere, in an environment that keeps progress bars and hub look-ups out of the
 reports. Anything a notebook still writes to stderr is reported: logged as a warning, or an
 error with ``strict=True``, so that noise is fixed at its source rather than shipped.
+
+A layer on top: it runs notebooks, so it imports no analysis code of its own (only the version);
+only :mod:`convolab.cli` (and the package root, for ``cl.render_reports``) imports it.
 """
 
 from __future__ import annotations
 
 import ast
-import html
 import json
 import logging
 import os
@@ -401,44 +403,16 @@ def render_reports(
 
 def _write_index(out: Path, reports: list[Report], corpus: Path, params: dict,
                  version: str) -> Path:
-    now = datetime.now(timezone.utc).astimezone()
-    esc = html.escape
-    rows = "\n".join(
-        f'<li><a href="{esc(r.html.name)}">{esc(r.title)}</a>'
-        f'<span class="meta">{esc(r.name)} · {r.size / 1024:,.0f} kB · ran in {r.seconds:.0f} s'
-        f'{" · " + str(len(r.problems)) + " problem(s) logged" if r.problems else ""}</span></li>'
-        for r in reports
-    )
-    shown = ", ".join(f"{esc(k)} = {esc(json.dumps(v))}" for k, v in params.items()) or "defaults"
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>convolab reports: {esc(corpus.name)}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 46rem;
-       margin: 3rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }}
-h1 {{ font-size: 1.6rem; margin-bottom: .2rem; }}
-.sub {{ color: #555; margin-top: 0; }}
-ol {{ padding-left: 1.2rem; }}
-li {{ margin: .6rem 0; font-size: 1.1rem; }}
-.meta {{ display: block; color: #666; font-size: .85rem; }}
-footer {{ margin-top: 2.5rem; color: #666; font-size: .85rem; }}
-</style>
-</head>
-<body>
-<h1>Reports on the corpus “{esc(corpus.name)}”</h1>
-<p class="sub">Rendered {esc(now.strftime("%Y-%m-%d %H:%M %Z"))} with convolab {esc(version)}</p>
-<ol>
-{rows}
-</ol>
-<footer>Corpus: <code>{esc(str(corpus))}</code><br>Parameters: {shown}<br>
-Python {esc(sys.version.split()[0])}. Each report is one self-contained file; the executed
-notebooks are in <code>executed/</code>.</footer>
-</body>
-</html>
-"""
+    # Jinja2 (nbconvert's own template engine) with autoescaping: titles and parameters may
+    # hold any text.
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=True, keep_trailing_newline=True)
+    page = env.get_template("index.html.j2").render(
+        corpus=corpus, reports=reports, version=version, python=sys.version.split()[0],
+        rendered=datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        params=[(k, json.dumps(v)) for k, v in params.items()])
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
     return index

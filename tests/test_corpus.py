@@ -120,7 +120,7 @@ def test_boilerplate_is_removed_and_logged(tmp_path):
     assert kinds == {"title": 1, "dateline": 1, "web-chrome": 5, "image-placeholder": 1,
                      "promotion": 1, "duplicate-paragraph": 1, "byline": 1, "author-bio": 1,
                      "navigation": 1}
-    from convolab.cleaning import RULES
+    from convolab.corpus.cleaning import RULES
 
     assert set(kinds) <= set(RULES)  # every kind has a reason readers are shown
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convolab import findings
-from convolab.findings import (
+from convolab import narrative
+from convolab.narrative import (
     describe_arcs,
     describe_document_topics,
     describe_extremes,
@@ -33,10 +33,9 @@ from convolab.findings import (
     stability_verdict,
     summarize_findings,
     topic_document_grid,
-    topic_document_tone,
 )
-from convolab.narrative import md_escape
-from convolab.tone_narrative import ci_text, num
+from convolab.narrative.wording import ci_text, md_escape, num
+from convolab.sentiment import topic_document_tone
 
 HOSTILE = "<script>alert(1)</script>"
 ROOT = Path(__file__).resolve().parent.parent
@@ -540,13 +539,15 @@ def test_summary_agrees_with_its_parts_and_names_what_excludes_zero():
     assert "No essay and no theme has a tone distinguishable from neutral" in quiet.text
 
 
-def test_findings_reexports_the_theme_and_tone_narratives():
-    from convolab import themes_narrative, tone_narrative
+def test_narrative_reexports_every_subject_module():
+    from convolab.narrative import corpus, findings, scorers, themes, tone
 
-    for module in (themes_narrative, tone_narrative):
+    seen: dict = {}
+    for module in (corpus, themes, tone, scorers, findings):
         for name in module.__all__:
-            assert name in findings.__all__
-            assert getattr(findings, name) is getattr(module, name)
+            assert name in narrative.__all__
+            assert getattr(narrative, name) is getattr(module, name)
+            assert seen.setdefault(name, module) is module, f"{name} defined twice"
 
 
 def test_md_escape_is_applied_to_labels_in_every_theme_narrative():

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import convolab as cl
-from convolab import clustering
-from convolab.topic_metrics import diversity, mean_ari, npmi_coherence
-from convolab.topics import TopicModel, _label, analyze
+from convolab.topics import TopicModel, clustering
+from convolab.topics.metrics import diversity, mean_ari, npmi_coherence
+from convolab.topics.representation import analyze, topic_label
 
 
 @pytest.fixture(scope="module")
@@ -99,9 +99,9 @@ def test_analyzer_makes_only_adjacent_bigrams():
 
 
 def test_label_skips_repeated_words():
-    assert _label(["customer", "customers", "customer service", "bank", "fees"]) == \
+    assert topic_label(["customer", "customers", "customer service", "bank", "fees"]) == \
         "customer · bank · fees"
-    assert _label(["banker", "banking", "marketing", "market", "consumer", "construct"]) == \
+    assert topic_label(["banker", "banking", "marketing", "market", "consumer", "construct"]) == \
         "banker · marketing · consumer"
 
 

@@ -1,4 +1,12 @@
-"""Plot functions: tidy frames in, matplotlib Axes/Figure out (seaborn), never ``plt.show()``."""
+"""The plots layer: tidy frames in, matplotlib Axes/Figure out (seaborn), never ``plt.show()``.
+
+One module per subject (:mod:`.corpus`, :mod:`.topics`, :mod:`.sentiment`) over shared
+plumbing (:mod:`._base`). A plot draws what the analysis layers return; it computes nothing
+of its own beyond layout (a missing summary is asked of the sentiment layer, not re-derived).
+
+May import: the analysis layers (corpus, embeddings, topics, sentiment). Never narrative,
+report or cli, and no modelling library (scikit-learn, SciPy, UMAP, HDBSCAN, BERTopic, torch).
+"""
 
 from .corpus import plot_document_lengths, plot_removed
 from .sentiment import plot_sentiment_arcs, plot_sentiment_distribution, plot_topic_sentiment

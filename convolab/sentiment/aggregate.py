@@ -240,6 +240,35 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
         .reset_index(drop=True)
 
 
+def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> pd.DataFrame:
+    """Tone of each theme within each document: one row per (topic, document) pair.
+
+    Parameters
+    ----------
+    tm : TopicModel
+        Fitted (``unit``, ``assignments_``, ``topics_``).
+    scores : DataFrame
+        :meth:`SentimentModel.score` output, joined to the topics on the model's unit.
+    random_state : int
+        Seed of the bootstrap intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``topic, label, doc_id`` and the :func:`convolab.sentiment_by` columns
+        (``n, mean, ci_low, ci_high, ...``); outliers (topic −1) are left out.
+    """
+    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
+            "document": ["doc_id"]}[tm.unit]
+    units = tm.assignments_[keys + ["topic"]].drop_duplicates(keys)
+    joined = scores.merge(units, on=keys, how="inner")
+    joined = joined[joined["topic"] != -1]
+    table = sentiment_by(joined, by=["topic", "doc_id"], random_state=random_state)
+    table.insert(1, "label", table["topic"].map(dict(zip(tm.topics_["topic"],
+                                                         tm.topics_["label"]))))
+    return table
+
+
 def _topic_inputs(topics_or_model, topics, unit):
     if isinstance(topics_or_model, pd.DataFrame):
         assignments = topics_or_model

@@ -3,64 +3,37 @@
 Every function returns a :class:`~convolab.narrative.Narrative`: Markdown ``text`` for the
 reader and the ``facts`` it states, computed here from the tables, so that a notebook re-run on
 another corpus says what is true of that corpus. Topic labels are made of corpus words and are
-escaped like any other corpus text.
-
-This is the one import notebooks need: the narratives about themes
-(:mod:`convolab.themes_narrative`) and about tone (:mod:`convolab.tone_narrative`) are
-re-exported here.
+escaped like any other corpus text. This is the one narrative module that builds on the others:
+its summary restates the facts of :mod:`.themes` and :mod:`.tone`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .narrative import Narrative, _listing, _plural, md_escape
-from .sentiment.aggregate import sentiment_by
-from .themes_narrative import (
-    describe_document_topics,
-    describe_topic_evidence,
-    describe_topic_trust,
-    describe_topics,
-    stability_verdict,
-)
-from .tone_narrative import (
-    _interval_counts,
+from .themes import describe_topic_trust, describe_topics, stability_verdict
+from .tone import describe_tone
+from .wording import (
+    Narrative,
     ci_text,
-    describe_arcs,
-    describe_extremes,
-    describe_method_agreement,
-    describe_scorer_validation,
-    describe_tone,
-    extreme_sentences,
+    interval_counts,
     label_map,
-    method_disagreements,
+    listing,
+    md_escape,
     num,
+    plural,
     quote,
     side_of_zero,
     source,
 )
 
 __all__ = [
-    "describe_arcs",
-    "describe_document_topics",
-    "describe_extremes",
     "describe_limits",
-    "describe_method_agreement",
-    "describe_scorer_validation",
-    "describe_tone",
     "describe_topic_document_tone",
-    "describe_topic_evidence",
     "describe_topic_tone",
     "describe_topic_tone_evidence",
-    "describe_topic_trust",
-    "describe_topics",
-    "extreme_sentences",
-    "label_map",
-    "method_disagreements",
-    "stability_verdict",
     "summarize_findings",
     "topic_document_grid",
-    "topic_document_tone",
 ]
 
 #: Below this many documents a corpus is called a tiny sample.
@@ -125,7 +98,7 @@ def describe_topic_tone(table: pd.DataFrame, documents: pd.DataFrame | None = No
             text += "Even the warmest theme is on the negative side of zero. "
         elif cold["mean"] > 0:
             text += "Even the most critical theme is on the positive side of zero. "
-    counts, sentence = _interval_counts(rows, "themes", rows["label"].tolist())
+    counts, sentence = interval_counts(rows, "themes", rows["label"].tolist())
     facts.update(counts)
     text += sentence
     return Narrative(text.strip(), facts)
@@ -175,7 +148,7 @@ def describe_topic_tone_evidence(table: pd.DataFrame,
 
 
 def topic_document_grid(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`topic_document_tone` as a themes × documents grid of ``"mean (n)"`` strings.
+    """:func:`convolab.sentiment.topic_document_tone` as a themes × documents grid of ``"mean (n)"`` strings.
 
     Empty where a theme has no sentence in a document; readable at a glance, with the
     sentence count beside each mean so small cells are not over-read.
@@ -186,26 +159,6 @@ def topic_document_grid(table: pd.DataFrame) -> pd.DataFrame:
     return grid.fillna("")
 
 
-def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> pd.DataFrame:
-    """Tone of each theme within each document: one row per (topic, document) pair.
-
-    Returns
-    -------
-    DataFrame
-        ``topic, label, doc_id`` and the :func:`convolab.sentiment_by` columns
-        (``n, mean, ci_low, ci_high, ...``); outliers (topic −1) are left out.
-    """
-    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
-            "document": ["doc_id"]}[tm.unit]
-    units = tm.assignments_[keys + ["topic"]].drop_duplicates(keys)
-    joined = scores.merge(units, on=keys, how="inner")
-    joined = joined[joined["topic"] != -1]
-    table = sentiment_by(joined, by=["topic", "doc_id"], random_state=random_state)
-    table.insert(1, "label", table["topic"].map(dict(zip(tm.topics_["topic"],
-                                                         tm.topics_["label"]))))
-    return table
-
-
 def describe_topic_document_tone(table: pd.DataFrame, documents: pd.DataFrame | None = None, *,
                                  min_n: int = 3) -> Narrative:
     """In which essays each theme is told most warmly and most critically.
@@ -213,7 +166,7 @@ def describe_topic_document_tone(table: pd.DataFrame, documents: pd.DataFrame | 
     Parameters
     ----------
     table : DataFrame
-        :func:`topic_document_tone`.
+        :func:`convolab.sentiment.topic_document_tone`.
     min_n : int
         Only (theme, document) cells with at least this many sentences are compared.
 
@@ -270,7 +223,7 @@ def describe_topic_document_tone(table: pd.DataFrame, documents: pd.DataFrame | 
                  f" ({num(c['mean'])}, {ci_text(c['ci_low'], c['ci_high'])})"
                  for c in facts["cells_excluding_zero"][:6]]
         lines.append(f"{k} of the {len(cells)} theme-in-document intervals exclude zero: "
-                     f"{_listing(shown)}{' and others' if k > 6 else ''}.")
+                     f"{listing(shown)}{' and others' if k > 6 else ''}.")
     return Narrative("\n".join(lines), facts)
 
 
@@ -305,8 +258,8 @@ def describe_limits(corpus, evaluation: pd.Series | None = None,
                    "median_sentences": float(per_doc.median()) if len(per_doc) else 0.0}
     labels = label_map(docs)
     n = facts["n_documents"]
-    lines = [f"- **Sample size.** {_plural(n, 'document')} and "
-             f"{_plural(facts['n_sentences'], 'sentence')}. " + (
+    lines = [f"- **Sample size.** {plural(n, 'document')} and "
+             f"{plural(facts['n_sentences'], 'sentence')}. " + (
                  f"Fewer than {TINY_SAMPLE} documents is a tiny sample: every finding describes "
                  f"these {n} essays and says nothing about essays on the subject in general; "
                  "adding or dropping one essay can change which theme is largest and which "
@@ -315,7 +268,7 @@ def describe_limits(corpus, evaluation: pd.Series | None = None,
                  "the documents were chosen.")]
     if len(per_doc) > 1:
         lines.append(f"- **Document length.** The shortest document has "
-                     f"{_plural(facts['min_sentences'], 'sentence')} (median "
+                     f"{plural(facts['min_sentences'], 'sentence')} (median "
                      f"{facts['median_sentences']:g}); statements about a short document rest "
                      "on few sentences.")
     if by_doc is not None and len(by_doc[by_doc["n"] > 0]):
@@ -333,7 +286,7 @@ def describe_limits(corpus, evaluation: pd.Series | None = None,
     facts["stability_ari"] = None if ari is None or pd.isna(ari) else float(ari)
     facts["stability_verdict"] = stability_verdict(facts["stability_ari"])
     if facts["stability_ari"] is not None:
-        seeds = f" over {_plural(n_seeds, 'other seed')}" if n_seeds else ""
+        seeds = f" over {plural(n_seeds, 'other seed')}" if n_seeds else ""
         lines.append(f"- **Topic stability.** The mean adjusted Rand index{seeds} is "
                      f"{facts['stability_ari']:.2f} ({facts['stability_verdict']}): the topics "
                      "and their labels are one draw of the clustering" + {
@@ -371,9 +324,9 @@ def summarize_findings(tm, evaluation: pd.Series, by_doc: pd.DataFrame,
     lines = []
     if themes["n_topics"]:
         big = themes["largest"][0]
-        lines.append(f"- **Themes.** {_plural(themes['n_topics'], 'theme')} across the "
+        lines.append(f"- **Themes.** {plural(themes['n_topics'], 'theme')} across the "
                      f"{themes['n_units']} {themes['unit']}s of "
-                     f"{_plural(themes['n_documents'], 'document')}; the largest is "
+                     f"{plural(themes['n_documents'], 'document')}; the largest is "
                      f"*{md_escape(big['label'])}* ({big['share']:.0%}).")
     else:
         lines.append("- **Themes.** None found.")
@@ -387,7 +340,7 @@ def summarize_findings(tm, evaluation: pd.Series, by_doc: pd.DataFrame,
     if tone["n_documents"] > 1:
         def named(group):
             group = group if isinstance(group, list) else [group]
-            return _listing([f"*{md_escape(g['label'])}*" for g in group])
+            return listing([f"*{md_escape(g['label'])}*" for g in group])
 
         hi, lo = tone["highest"], tone["lowest"]
         mean_hi = (hi[0] if isinstance(hi, list) else hi)["mean"]
@@ -413,7 +366,7 @@ def summarize_findings(tm, evaluation: pd.Series, by_doc: pd.DataFrame,
     lines.append("- **Bottom line.** " + (
         "No essay and no theme has a tone distinguishable from neutral at this sample size."
         if k == 0 else
-        f"Only {_listing(distinct[:8] + ([f'{k - 8} more'] if k > 8 else []))} "
+        f"Only {listing(distinct[:8] + ([f'{k - 8} more'] if k > 8 else []))} "
         f"{'has' if k == 1 else 'have'} a tone distinguishable from "
         "neutral; everything else is indistinguishable from neutral at this sample size."))
     return Narrative("\n".join(lines), facts)

@@ -1,97 +1,31 @@
-"""Sentences about results, computed from the results, with the numbers they state.
+"""Computed prose about the corpus: what it holds, its metadata, lengths, cleaning, exclusions.
 
-A notebook's prose must stay true when it is re-run on another corpus, so every statement of
-fact is produced here from the tables and returned as a :class:`Narrative`: Markdown ``text``
-for the reader plus the ``facts`` it states, which tests compare with an independent
-computation. In a notebook, ``display(describe_corpus(corpus))`` renders the Markdown.
-
-Text that comes from the corpus (titles, ids, reasons) is escaped with :func:`md_escape`:
-notebook Markdown is rendered to HTML, and HTML inside Markdown would otherwise stay live.
+Each ``describe_*`` function takes :class:`~convolab.Corpus` tables and returns a
+:class:`~convolab.narrative.Narrative` whose ``facts`` hold every value its text states.
+Text that comes from the corpus (titles, ids, reasons) is escaped with
+:func:`~convolab.narrative.md_escape`.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .cleaning import RULES
+from ..corpus.cleaning import RULES
+from .wording import Narrative, document_labels, is_present, listing, md_escape, plural
 
 __all__ = [
-    "Narrative",
     "REMOVAL_REASONS",
     "describe_corpus",
     "describe_excluded",
     "describe_lengths",
     "describe_metadata",
     "describe_removed",
-    "document_labels",
-    "md_escape",
 ]
 
-REMOVAL_REASONS = RULES  # kind -> why; defined beside the rules in convolab.cleaning
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
-
-
-@dataclass
-class Narrative:
-    """Markdown prose plus the facts it states.
-
-    Attributes
-    ----------
-    text : str
-        Markdown, safe to render (corpus text escaped).
-    facts : dict
-        The values the text states, under stable names, for tests and for reuse.
-    """
-
-    text: str
-    facts: dict = field(default_factory=dict)
-
-    def _repr_markdown_(self) -> str:
-        return self.text
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def md_escape(value) -> str:
-    """Escape text for Markdown rendered to HTML: HTML entities first, then Markdown syntax.
-
-    Examples
-    --------
-    >>> md_escape("<script>alert(1)</script> *now*")
-    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*now\\\\*'
-    """
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
-
-
-def _present(value) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) \
-        and str(value).strip() not in ("", "nan", "None", "<NA>")
-
-
-def document_labels(documents: pd.DataFrame) -> pd.Series:
-    """A readable label per document: its title when it has one, else its ``doc_id``."""
-    titles = documents["title"] if "title" in documents else pd.Series(None, index=documents.index)
-    return pd.Series(
-        [str(t).strip() if _present(t) else str(d) for t, d in zip(titles, documents["doc_id"])],
-        index=documents.index, name="label", dtype=object,
-    )
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
-def _listing(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+REMOVAL_REASONS = RULES  # kind -> why; defined beside the rules in convolab.corpus.cleaning
 
 
 def describe_corpus(corpus) -> Narrative:
@@ -117,12 +51,12 @@ def describe_corpus(corpus) -> Narrative:
     }
     text = (
         f"The corpus **{md_escape(facts['name'])}** holds "
-        f"{_plural(facts['n_documents'], 'document')} with {facts['n_words']:,} words after "
-        f"cleaning, in {_plural(facts['n_paragraphs'], 'paragraph')} and "
-        f"{_plural(facts['n_sentences'], 'sentence')}. "
+        f"{plural(facts['n_documents'], 'document')} with {facts['n_words']:,} words after "
+        f"cleaning, in {plural(facts['n_paragraphs'], 'paragraph')} and "
+        f"{plural(facts['n_sentences'], 'sentence')}. "
     )
     text += ("No input was excluded." if facts["n_excluded"] == 0 else
-             f"{_plural(facts['n_excluded'], 'further input was', 'further inputs were')} "
+             f"{plural(facts['n_excluded'], 'further input was', 'further inputs were')} "
              "excluded (see below).")
     return Narrative(text, facts)
 
@@ -141,21 +75,21 @@ def describe_metadata(documents: pd.DataFrame) -> Narrative:
     parts = []
     for column, noun in (("title", "a title"), ("author", "an author"), ("date", "a date"),
                          ("source", "a source")):
-        count = sum(map(_present, documents[column])) if column in documents else 0
+        count = sum(map(is_present, documents[column])) if column in documents else 0
         facts[f"n_with_{column}"] = count
         parts.append(f"{count} {noun}")
     dates = sorted(str(d) for d in documents.get("date", pd.Series(dtype=object))
-                   if _present(d) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(d)))
+                   if is_present(d) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(d)))
     facts["earliest"] = dates[0] if dates else None
     facts["latest"] = dates[-1] if dates else None
     parts[0] = parts[0].replace(" ", " have ", 1)
-    text = f"Of the {_plural(n, 'document')}, {_listing(parts)}."
+    text = f"Of the {plural(n, 'document')}, {listing(parts)}."
     if dates:
         text += (f" The dated ones were published on {dates[0]}." if dates[0] == dates[-1] else
                  f" The dated ones span {dates[0]} to {dates[-1]}.")
     missing = n - facts["n_with_author"]
     if n and missing:
-        text += (f" {_plural(missing, 'document has', 'documents have')} no known author; "
+        text += (f" {plural(missing, 'document has', 'documents have')} no known author; "
                  "they are labelled by title or file name below.")
     return Narrative(text, facts)
 
@@ -226,7 +160,7 @@ def describe_removed(removed: pd.DataFrame, documents: pd.DataFrame | None = Non
     }
     of_docs = f" of {len(documents)}" if documents is not None else ""
     lines = [
-        f"Cleaning removed {_plural(facts['n_removed'], 'piece')} of text "
+        f"Cleaning removed {plural(facts['n_removed'], 'piece')} of text "
         f"({facts['n_words_removed']:,} words) from {facts['n_documents_touched']}{of_docs} "
         f"documents; the most, {facts['most_from_count']}, from "
         f"*{md_escape(facts['most_from'])}*. By kind:",
@@ -252,7 +186,7 @@ def describe_excluded(excluded: pd.DataFrame) -> Narrative:
                          "not a duplicate of another.", {"n_excluded": 0, "by_reason": {}})
     families = Counter(str(r).split(" (")[0].split(":")[0] for r in excluded["reason"])
     facts = {"n_excluded": len(excluded), "by_reason": dict(families.most_common())}
-    reasons = _listing([f"{n} {md_escape(k)}" for k, n in families.most_common()])
-    text = (f"{_plural(facts['n_excluded'], 'input was', 'inputs were')} excluded: {reasons}. "
+    reasons = listing([f"{n} {md_escape(k)}" for k, n in families.most_common()])
+    text = (f"{plural(facts['n_excluded'], 'input was', 'inputs were')} excluded: {reasons}. "
             "The table gives each one's reason in full.")
     return Narrative(text, facts)

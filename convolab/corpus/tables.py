@@ -1,23 +1,23 @@
-"""Load a corpus of essays: read, clean, de-duplicate, segment, and account for every input.
+"""The :class:`Corpus` tables and :func:`load_corpus`, which reads, cleans, de-duplicates and
+segments a corpus and accounts for every input.
 
 ``load_corpus`` is the single entry point. It returns a :class:`Corpus` of tidy tables whose ids
 (``doc_id``, ``para_id``, ``sent_id``) and character offsets tie every later result back to the
-text. Inputs that cannot be used land in ``corpus.excluded`` with a reason; text removed by
-cleaning lands in ``corpus.removed``. Near-duplicate documents are found with ``datasketch``'s
-MinHash LSH, which stays linear in the number of documents.
+text. Inputs that cannot be used land in ``corpus.excluded`` with a reason (see
+:mod:`convolab.corpus.duplicates` for which documents are kept); text removed by cleaning lands
+in ``corpus.removed``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .cleaning import Cleaned, clean_text, paragraph_key
+from .cleaning import clean_text
+from .duplicates import drop_cross_document_repeats, filter_documents
 from .readers import (
     METADATA_FILE,
     RawDocument,
@@ -28,12 +28,8 @@ from .readers import (
 )
 from .segment import sentence_spans
 
-logger = logging.getLogger(__name__)
-
 META_COLUMNS = ["title", "author", "date", "source", "url"]
 UNITS = ("sentence", "paragraph", "document")
-#: A paragraph found verbatim in this many documents is site boilerplate (a shared footer).
-CROSS_DOC_REPEAT = 3
 
 
 @dataclass
@@ -162,8 +158,8 @@ def load_corpus(
     raws, excluded, name = _read_source(source, text_column=text_column, name=name)
     _assign_ids(raws)
     cleaned = {raw.doc_id: clean_text(raw.text) for raw in raws}
-    _drop_cross_document_repeats(cleaned)
-    kept, more_excluded = _filter_documents(raws, cleaned, min_words, near_duplicate_threshold)
+    drop_cross_document_repeats(cleaned)
+    kept, more_excluded = filter_documents(raws, cleaned, min_words, near_duplicate_threshold)
     excluded.extend(more_excluded)
     return _build(kept, cleaned, excluded, name)
 
@@ -216,69 +212,6 @@ def _assign_ids(raws: list[RawDocument]) -> None:
         seen[raw.doc_id] += 1
         if seen[raw.doc_id] > 1:
             raw.doc_id = f"{raw.doc_id}~{seen[raw.doc_id]}"
-
-
-def _drop_cross_document_repeats(cleaned: dict[str, Cleaned]) -> None:
-    counts: Counter = Counter()
-    for result in cleaned.values():
-        counts.update({paragraph_key(p) for p in result.paragraphs if len(p.split()) >= 4})
-    shared = {key for key, n in counts.items() if n >= CROSS_DOC_REPEAT}
-    if not shared:
-        return
-    for result in cleaned.values():
-        keep = []
-        for paragraph in result.paragraphs:
-            if paragraph_key(paragraph) in shared:
-                result.removed.append(("repeated-across-documents", paragraph))
-            else:
-                keep.append(paragraph)
-        result.paragraphs = keep
-
-
-def _filter_documents(raws, cleaned, min_words: int, threshold: float):
-    from datasketch import MinHash, MinHashLSH
-
-    # LSH only proposes candidates (it needs a threshold it can band); the estimate decides.
-    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=128)
-    minhashes: dict[str, MinHash] = {}
-    exact: dict[str, str] = {}
-    kept, excluded = [], []
-    for raw in raws:
-        result = cleaned[raw.doc_id]
-        text = " ".join(result.paragraphs)
-        words = text.split()
-
-        def exclude(reason: str, raw=raw) -> None:
-            excluded.append({"path": raw.source, "doc_id": raw.doc_id, "reason": reason})
-
-        if not words:
-            kinds = Counter(kind for kind, _ in result.removed)
-            what = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "no text at all"
-            exclude(f"empty after cleaning (removed: {what})")
-            continue
-        if len(words) < min_words:
-            exclude(f"too short: {len(words)} words after cleaning (min_words={min_words}; "
-                    "lower it to keep short documents)")
-            continue
-        key = hashlib.sha1(paragraph_key(text).encode()).hexdigest()
-        if key in exact:
-            exclude(f"duplicate of {exact[key]} (same text)")
-            continue
-        minhash = MinHash(num_perm=128, seed=1)
-        tokens = paragraph_key(text).split()
-        shingles = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
-        minhash.update_batch([s.encode() for s in shingles])
-        similar = sorted((minhash.jaccard(minhashes[m]), m) for m in lsh.query(minhash))
-        if similar and similar[-1][0] >= threshold:
-            score, match = similar[-1]
-            exclude(f"near-duplicate of {match} (estimated Jaccard similarity "
-                    f"{score:.2f} >= {threshold})")
-            continue
-        exact[key] = raw.doc_id
-        lsh.insert(raw.doc_id, minhash)
-        minhashes[raw.doc_id] = minhash
-        kept.append(raw)
-    return kept, excluded
 
 
 def _build(kept: list[RawDocument], cleaned, excluded: list[dict], name: str) -> Corpus:

@@ -4,7 +4,6 @@ them, and which documents carry them.
 Each ``describe_*`` function takes a fitted :class:`~convolab.TopicModel` (or its evaluation)
 and returns a :class:`~convolab.narrative.Narrative` whose ``facts`` hold every value its text
 states. Topic labels are made of corpus words and are escaped like any other corpus text.
-:mod:`convolab.findings` re-exports everything here.
 
 Interpretation thresholds (stated in the prose wherever they are applied):
 
@@ -20,8 +19,7 @@ import math
 
 import pandas as pd
 
-from .narrative import Narrative, _listing, _plural, md_escape
-from .tone_narrative import label_map, num, quote, source
+from .wording import Narrative, label_map, listing, md_escape, num, plural, quote, source
 
 __all__ = [
     "describe_document_topics",
@@ -54,10 +52,6 @@ def stability_verdict(ari) -> str | None:
     return _verdict(ari, STABILITY)
 
 
-def _units_word(unit: str, n: int) -> str:
-    return _plural(n, unit)
-
-
 def _topic_name(row) -> str:
     return f"*{md_escape(row['label'])}* (topic {row['topic']})"
 
@@ -86,8 +80,8 @@ def describe_topics(tm) -> Narrative:
                    "n_documents": int(units["doc_id"].nunique()), "n_topics": len(topics),
                    "n_outliers": int((units["topic"] == -1).sum()),
                    "clustering": getattr(tm, "clustering_", None)}
-    where = (f"the {_units_word(unit, facts['n_units'])} of "
-             f"{_plural(facts['n_documents'], 'document')}")
+    where = (f"the {plural(facts['n_units'], unit)} of "
+             f"{plural(facts['n_documents'], 'document')}")
     if topics.empty:
         return Narrative(f"The topic model found no topic among {where}.", facts)
 
@@ -105,7 +99,7 @@ def describe_topics(tm) -> Narrative:
                           .sort_values("topic").iterrows()]
 
     def names(group):
-        return _listing([f"*{md_escape(t['label'])}* (topic {t['topic']})" for t in group])
+        return listing([f"*{md_escape(t['label'])}* (topic {t['topic']})" for t in group])
 
     if len(topics) == 1:
         only = facts["largest"][0]
@@ -128,9 +122,9 @@ def describe_topics(tm) -> Narrative:
                       f"{k} of the {len(topics)} topics {'occurs' if k == 1 else 'occur'} in "
                       "every document") +
                      f"; {shown} {'occurs' if len(narrow) == 1 else 'occur'} in only "
-                     f"{_plural(fewest, 'document')}. ")
+                     f"{plural(fewest, 'document')}. ")
     if facts["n_outliers"]:
-        text += (f"{_units_word(unit, facts['n_outliers'])} belong to no topic (outliers). ")
+        text += (f"{plural(facts['n_outliers'], unit)} belong to no topic (outliers). ")
     if facts["clustering"]:
         text += f"How the clustering was chosen: {md_escape(facts['clustering'])}."
     return Narrative(text.strip(), facts)
@@ -158,7 +152,7 @@ def describe_topic_evidence(tm, documents: pd.DataFrame | None = None, *,
         listed.append({"topic": int(t["topic"]), "label": t["label"], "size": int(t["size"]),
                        "terms": top, "evidence": evidence})
         lines.append(f"**{_topic_name(t)}**, {t['size']} {tm.unit}s "
-                     f"({t['share']:.0%}) in {_plural(int(t['n_documents']), 'document')}. "
+                     f"({t['share']:.0%}) in {plural(int(t['n_documents']), 'document')}. "
                      f"Top terms: {md_escape(', '.join(top)) or 'none'}.")
         lines.append("")
         for e in evidence:
@@ -229,7 +223,7 @@ def describe_topic_trust(evaluation: pd.Series, n_seeds: int | None = None) -> N
             text += "; the clustering left none unassigned"
         lines.append(text + ".")
     s = facts["stability_ari"]
-    seeds = f" against {_plural(n_seeds, 'refit')} with other seeds" if n_seeds else \
+    seeds = f" against {plural(n_seeds, 'refit')} with other seeds" if n_seeds else \
         " across refits with other seeds"
     words = {"stable": "refitting with another seed gives nearly the same topics",
              "moderately stable": "the broad themes recur from seed to seed, but their borders "
@@ -300,16 +294,16 @@ def describe_document_topics(tm, documents: pd.DataFrame | None = None, *,
                          f" (topic {v['topic']}), {v['share']:.0%} of its {unit}s")
         lines.append("")
     k = facts["n_led_by_majority"]
-    lines.append(f"In none of the {_plural(n, 'document')} does one topic hold half of the "
+    lines.append(f"In none of the {plural(n, 'document')} does one topic hold half of the "
                  f"{unit}s: the themes are mixed in every one." if k == 0 else
-                 f"In {k} of the {_plural(n, 'document')} one topic holds at least half of the "
+                 f"In {k} of the {plural(n, 'document')} one topic holds at least half of the "
                  f"{unit}s" + ("." if k == n else "; in the rest no topic holds half."))
     if n > 1:
         if facts["concentrated"]:
             parts = [f"*{md_escape(c['label'])}* (topic {c['topic']}) draws {c['share']:.0%} of "
                      f"its {unit}s from *{md_escape(labels.get(c['doc_id'], c['doc_id']))}*"
                      for c in facts["concentrated"]]
-            lines.append(" " + _listing(parts) + (
+            lines.append(" " + listing(parts) + (
                 f": {'it' if len(parts) == 1 else 'each'} may be one essay's subject rather "
                 "than a theme the essays share."))
         else:

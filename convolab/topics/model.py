@@ -4,44 +4,26 @@
 settings, ``fit`` learns and returns ``self``, learned tables end in ``_``, and randomness comes
 only from ``random_state``. Underneath it is a real ``bertopic.BERTopic`` (kept as
 ``bertopic_``) with local embeddings (:mod:`convolab.embeddings`), UMAP/HDBSCAN parameters that
-scale with the corpus (:mod:`convolab.clustering`), stop words out of the c-TF-IDF vocabulary,
-uni+bigrams, and a short label per topic from BERTopic's offline ``KeyBERTInspired``
-representation computed with the same local model.
+scale with the corpus (:mod:`convolab.topics.clustering`), and terms and labels from
+:mod:`convolab.topics.representation`: stop words out of the c-TF-IDF vocabulary, uni+bigrams,
+and a short label per topic from BERTopic's offline ``KeyBERTInspired`` representation computed
+with the same local model. How far to trust the result: :mod:`convolab.topics.metrics`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
-import re
-from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import clustering
-from .corpus import Corpus
-from .embeddings import embed, get_embedder
-from .topic_metrics import diversity, mean_ari, npmi_coherence
+from ..corpus import Corpus
+from ..embeddings import embed, get_embedder, import_tqdm_quietly
+from . import clustering, representation
+from .metrics import diversity, mean_ari, npmi_coherence
+from .representation import analyze, topic_label
 
-logger = logging.getLogger(__name__)
-
-# Contractions as BERTopic's c-TF-IDF preprocessing leaves them (it strips the apostrophe:
-# "don't" -> "dont") and as a tokenizer splits them ("don"), plus filler words that lead
-# topics in essays without saying anything about them.
-_CONTRACTIONS = ["dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "hasnt", "havent",
-                 "hadnt", "wont", "wouldnt", "shouldnt", "couldnt", "cant", "im", "ive", "youre",
-                 "youve", "youll", "youd", "theyre", "theyve", "weve", "were", "thats", "its",
-                 "lets", "theres", "whats", "hes", "shes", "isn", "don", "doesn", "didn", "wasn",
-                 "aren", "weren", "hasn", "haven", "hadn", "won", "wouldn", "shouldn", "couldn",
-                 "ll", "ve", "re"]
-EXTRA_STOP_WORDS = _CONTRACTIONS + ["let", "just",
-                    "really", "like", "also", "way", "things", "thing", "lot", "lots", "yes",
-                    "oh", "ok", "okay", "going", "got", "make", "makes", "say", "says"]
-_TOKEN = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")  # words of letters only: no numbers, no "_"
 SOFTMAX_TEMPERATURE = 0.1
 N_REPRESENTATIVES = 3
 
@@ -127,9 +109,10 @@ class TopicModel:
                                progress=self.progress)
         elif len(embeddings) != len(units):
             raise ValueError(f"{len(embeddings)} embeddings for {len(units)} units")
-        labels, raw_outliers, how = self._labels(embeddings, self.random_state)
-        with _quiet_bertopic():
-            labels, model = self._represent(texts, embeddings, labels)
+        labels, raw_outliers, how = self._cluster(embeddings, self.random_state)
+        labels, model = representation.represent(
+            texts, embeddings, labels, backend=getattr(self.embedder_, "model", None),
+            n_terms=self.n_terms, random_state=self.random_state)
         self.bertopic_ = model
         self.clustering_ = how
         self.outlier_share_before_reassignment_ = raw_outliers
@@ -161,64 +144,20 @@ class TopicModel:
     def vectorizer(self, n_units: int = 0):
         """The CountVectorizer behind the c-TF-IDF vocabulary (and the NPMI counts).
 
-        Above 20,000 units the vocabulary keeps the 50,000 most frequent terms: BERTopic
-        builds dense topic × term arrays, and rare bigrams would otherwise cost gigabytes.
+        See :func:`convolab.topics.representation.vectorizer`.
         """
-        from sklearn.feature_extraction.text import CountVectorizer
+        return representation.vectorizer(n_units)
 
-        return CountVectorizer(analyzer=analyze,
-                               max_features=50_000 if n_units > clustering.LARGE_CORPUS
-                               else None)
-
-    def _labels(self, embeddings: np.ndarray, random_state: int) -> tuple[np.ndarray, float, str]:
-        """Cluster the embeddings; return final labels, raw outlier share, and how.
-
-        Outliers are then moved to the nearest topic centroid by cosine similarity, which is
-        BERTopic's ``reduce_outliers(strategy="embeddings")`` rule; doing it here, before
-        BERTopic builds representations, lets the stability refits share this code exactly.
-        """
-        n = len(embeddings)
-        plan = clustering.plan(n, self.min_topic_size)
-        reduced = clustering.make_umap(plan, n, random_state).fit_transform(embeddings)
-        clusterer, how = clustering.choose_clusterer(reduced, plan, self.clustering,
-                                                     random_state, self.n_topics)
-        labels = np.asarray(clusterer.fit(reduced).labels_)
-        raw_outliers = float(np.mean(labels == -1))
-        if self.reduce_outliers and 0 < raw_outliers < 1:
-            ids = sorted(set(labels.tolist()) - {-1})
-            centroids = np.stack([_unit(embeddings[labels == t].mean(0)) for t in ids])
-            nearest = np.asarray(ids)[(embeddings @ centroids.T).argmax(1)]
-            labels = np.where(labels == -1, nearest, labels)
-            how += f"; {raw_outliers:.0%} outliers moved to their nearest topic"
-        return labels, raw_outliers, how
-
-    def _represent(self, texts: list[str], embeddings: np.ndarray, labels: np.ndarray):
-        """A BERTopic model over the given topics: c-TF-IDF terms and KeyBERT labels."""
-        from bertopic import BERTopic
-        from bertopic.cluster import BaseCluster
-        from bertopic.dimensionality import BaseDimensionalityReduction
-        from bertopic.representation import KeyBERTInspired
-        from bertopic.vectorizers import ClassTfidfTransformer
-
-        backend = getattr(self.embedder_, "model", None)
-        representation = {"KeyBERT": KeyBERTInspired(top_n_words=self.n_terms,
-                                                     random_state=self.random_state)} \
-            if backend is not None else None
-        model = BERTopic(
-            embedding_model=backend, umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(), vectorizer_model=self.vectorizer(len(texts)),
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-            representation_model=representation, top_n_words=self.n_terms,
-            calculate_probabilities=False, low_memory=len(texts) > clustering.LARGE_CORPUS,
-            verbose=False)
-        topics = model.fit_transform(texts, embeddings=embeddings, y=labels)[0]
-        return np.asarray(topics), model
+    def _cluster(self, embeddings: np.ndarray, random_state: int):
+        return clustering.cluster(embeddings, method=self.clustering, n_topics=self.n_topics,
+                                  min_topic_size=self.min_topic_size,
+                                  reduce_outliers=self.reduce_outliers,
+                                  random_state=random_state)
 
     def _tabulate(self, units, embeddings, labels, model) -> None:
         topic_ids = sorted(set(labels.tolist()) - {-1})
-        centroids = np.stack([_unit(embeddings[labels == t].mean(0)) for t in topic_ids])
         self.topic_ids_ = topic_ids
-        self.centroids_ = centroids
+        self.centroids_ = clustering.centroids(embeddings, labels, topic_ids)
         similarity, probability = self._soft_assign(embeddings, labels)
         assignments = units[["unit_id", "doc_id", "para_id", "sent_id", "start", "end",
                              "text"]].copy()
@@ -237,16 +176,16 @@ class TopicModel:
         reps = []
         for i, t in enumerate(topic_ids):
             members = np.flatnonzero(labels == t)
-            sims = embeddings[members] @ centroids[i]
+            sims = embeddings[members] @ self.centroids_[i]
             for rank, j in enumerate(members[np.argsort(-sims, kind="stable")]
                                      [:N_REPRESENTATIVES]):
                 row = assignments.iloc[j]
                 reps.append((t, rank, row["unit_id"], row["doc_id"], int(row["para_id"]),
-                             int(row["sent_id"]), row["text"], float(embeddings[j] @ centroids[i])))
+                             int(row["sent_id"]), row["text"], float(embeddings[j] @ self.centroids_[i])))
         self.representatives_ = pd.DataFrame(reps, columns=["topic", "rank", "unit_id", "doc_id",
                                                             "para_id", "sent_id", "text",
                                                             "similarity"])
-        self.labels_ = {t: _label([w for w, _ in aspects.get(t, [])] or
+        self.labels_ = {t: topic_label([w for w, _ in aspects.get(t, [])] or
                                   self.topic_terms_.loc[self.topic_terms_.topic == t, "term"]
                                   .tolist()) for t in topic_ids}
         self.topics_ = self._topic_table()
@@ -326,7 +265,7 @@ class TopicModel:
         return out
 
     def evaluate(self, stability: bool = False, n_seeds: int = 3) -> pd.Series:
-        """How much to trust the topics (see :mod:`convolab.topic_metrics`).
+        """How much to trust the topics (see :mod:`convolab.topics.metrics`).
 
         Parameters
         ----------
@@ -358,7 +297,7 @@ class TopicModel:
                 self.embedder_ = self._make_embedder()
             vectors = embed(self.assignments_["text"].tolist(), self.embedder_,
                             cache_dir=self.cache_dir)
-            others = [self._labels(vectors, self.random_state + seed)[0]
+            others = [self._cluster(vectors, self.random_state + seed)[0]
                       for seed in range(1, n_seeds + 1)]
             result["stability_ari"] = mean_ari(self.assignments_["topic"].to_numpy(), others)
         self.topic_coherence_ = dict(zip(self.topic_ids_, npmi))
@@ -377,8 +316,6 @@ class TopicModel:
     def unit_map(self) -> pd.DataFrame:
         """``assignments_`` plus ``x, y``: a 2-D UMAP of the unit embeddings, for plotting."""
         self._check_fitted()
-        from .embeddings import import_tqdm_quietly
-
         import_tqdm_quietly()
         from umap import UMAP
 
@@ -451,69 +388,3 @@ class TopicModel:
         return f"TopicModel({params})"
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | frozenset(EXTRA_STOP_WORDS)
-
-
-def analyze(text: str) -> list[str]:
-    """Terms of a text: content words and bigrams of words adjacent in the text.
-
-    scikit-learn's own analyzer drops stop words before forming bigrams, which invents pairs
-    that never occur ("admired again the long skirt" -> "admired long"); here a bigram is only
-    formed from two neighbouring words that are both content words.
-    """
-    stop = _stop_words()
-    tokens = _TOKEN.findall(text.lower())
-    terms = [t for t in tokens if t not in stop]
-    terms += [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in stop and b not in stop]
-    return terms
-
-
-@contextmanager
-def _quiet_bertopic():
-    """Keep BERTopic's own log handler from printing warnings into notebooks' output.
-
-    BERTopic resets its logger's level in its constructor, so a filter is used instead.
-    """
-    bertopic_logger = logging.getLogger("BERTopic")
-    errors_only = logging.Filter()
-    errors_only.filter = lambda record: record.levelno >= logging.ERROR
-    bertopic_logger.addFilter(errors_only)
-    try:
-        yield
-    finally:
-        bertopic_logger.removeFilter(errors_only)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm else vector
-
-
-def _label(terms: list[str], n: int = 3) -> str:
-    """A short label from ranked terms, skipping any term that repeats a word already used.
-
-    Two words repeat each other when they share a prefix of at least four letters that
-    covers all but the last three letters of the shorter one, so "customer" / "customers",
-    "bank" / "banking" / "banker" and "market" / "marketing" count as one word, while
-    "consumer" / "construct" do not.
-    """
-    picked: list[str] = []
-    used: list[str] = []
-    for term in terms:
-        words = term.lower().split()
-        if any(_same_word(w, u) for w in words for u in used):
-            continue
-        picked.append(term)
-        used += words
-        if len(picked) == n:
-            break
-    return " · ".join(picked) if picked else "(no terms)"
-
-
-def _same_word(a: str, b: str) -> bool:
-    common = len(os.path.commonprefix([a, b]))
-    return common >= max(4, min(len(a), len(b)) - 3)

@@ -13,12 +13,9 @@ is reported.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
-
-logger = logging.getLogger(__name__)
 
 #: Below this many units no clustering result means anything; the error says what to do.
 MIN_UNITS = 8
@@ -75,7 +72,7 @@ def check_size(n: int, unit: str) -> None:
 
 
 def make_umap(p: ClusterPlan, n: int, random_state: int):
-    from .embeddings import import_tqdm_quietly
+    from ..embeddings import import_tqdm_quietly
 
     import_tqdm_quietly()
     from umap import UMAP
@@ -160,3 +157,42 @@ def _kmeans(k: int, random_state: int):
     from sklearn.cluster import KMeans
 
     return KMeans(n_clusters=k, n_init=10, random_state=random_state)
+
+
+def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | None = None,
+            min_topic_size: int | None = None, reduce_outliers: bool = True,
+            random_state: int = 0) -> tuple[np.ndarray, float, str]:
+    """Cluster unit embeddings into topics: UMAP, then the clusterer :func:`choose_clusterer` picks.
+
+    Outliers are then moved to the nearest topic centroid by cosine similarity, which is
+    BERTopic's ``reduce_outliers(strategy="embeddings")`` rule; doing it here, before BERTopic
+    builds representations, lets the stability refits share this code exactly.
+
+    Returns
+    -------
+    (ndarray, float, str)
+        Each unit's topic (-1 for none), the outlier share before reassignment, and how the
+        clustering was chosen, in words.
+    """
+    n = len(embeddings)
+    p = plan(n, min_topic_size)
+    reduced = make_umap(p, n, random_state).fit_transform(embeddings)
+    clusterer, how = choose_clusterer(reduced, p, method, random_state, n_topics)
+    labels = np.asarray(clusterer.fit(reduced).labels_)
+    raw_outliers = float(np.mean(labels == -1))
+    if reduce_outliers and 0 < raw_outliers < 1:
+        ids = sorted(set(labels.tolist()) - {-1})
+        nearest = np.asarray(ids)[(embeddings @ centroids(embeddings, labels, ids).T).argmax(1)]
+        labels = np.where(labels == -1, nearest, labels)
+        how += f"; {raw_outliers:.0%} outliers moved to their nearest topic"
+    return labels, raw_outliers, how
+
+
+def centroids(embeddings: np.ndarray, labels: np.ndarray, topic_ids) -> np.ndarray:
+    """Each topic's mean embedding, scaled to unit length (one row per id in ``topic_ids``)."""
+    return np.stack([_unit_length(embeddings[labels == t].mean(0)) for t in topic_ids])
+
+
+def _unit_length(vector: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm else vector

@@ -1,0 +1,29 @@
+"""The narrative layer: prose about results, computed from the results, with the facts it states.
+
+A notebook's prose must stay true when it is re-run on another corpus, so every statement of
+fact is produced here from the tidy tables and returned as a :class:`Narrative`: Markdown
+``text`` for the reader plus the ``facts`` it states, which tests compare with an independent
+computation. In a notebook, ``display(narrative.describe_corpus(corpus))`` renders it.
+
+One module per notebook subject: :mod:`.corpus`, :mod:`.themes`, :mod:`.tone` (with
+:mod:`.scorers`, how the tone was measured) and :mod:`.findings` (themes × tone, limits,
+summary), over :mod:`.wording`, the helpers they share (escaping, labels, numbers, interval
+wording). Corpus text is always escaped: Markdown is rendered to HTML, and HTML inside it
+would otherwise stay live.
+
+May import: the analysis layers (corpus, embeddings, topics, sentiment). Never plots, report
+or cli. Within the layer, the subject modules import only :mod:`.wording`; only
+:mod:`.findings` builds on :mod:`.themes` and :mod:`.tone`.
+"""
+
+from . import corpus, findings, scorers, themes, tone
+from .corpus import *  # noqa: F403
+from .findings import *  # noqa: F403
+from .scorers import *  # noqa: F403
+from .themes import *  # noqa: F403
+from .tone import *  # noqa: F403
+from .wording import Narrative, document_labels, label_map, md_escape
+
+__all__ = ["Narrative", "document_labels", "label_map", "md_escape",
+           *corpus.__all__, *themes.__all__, *tone.__all__, *scorers.__all__,
+           *findings.__all__]

@@ -1,0 +1,211 @@
+"""Computed prose about the tone scorers: how VADER and the learned model agree, and how the
+scorer in use was validated.
+
+Each function returns a :class:`~convolab.narrative.Narrative` (or, for the sentences behind
+it, a tidy table) computed from :meth:`convolab.SentimentModel.score` output and
+:func:`convolab.training_report`, so the prose stays true on any corpus and any retrained
+scorer.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..sentiment import NEUTRAL_BAND, sentiment_by
+from .wording import Narrative, label_map, listing, md_escape, num, plural, scored_rows
+
+__all__ = [
+    "describe_method_agreement",
+    "describe_scorer_validation",
+    "method_disagreements",
+]
+
+#: Names of the scorers in prose.
+METHOD_NAMES = {"vader": "VADER", "learned": "the learned model", "ensemble": "the ensemble",
+                "ensemble_plain": "the plain average (no litotes rule)"}
+
+
+# --- VADER vs learned ------------------------------------------------------------------------------
+
+def method_disagreements(scores: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """Sentences where VADER and the learned model disagree most, on opposite sides of neutral.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, sent_id, vader, learned, sentiment, gap, text``, largest ``gap`` first.
+    """
+    usable = scored_rows(scores)
+    if "learned" not in usable:
+        return pd.DataFrame(columns=["doc_id", "sent_id", "vader", "learned", "sentiment", "gap",
+                                     "text"])
+    opposite = _opposite(usable)
+    out = usable[opposite].assign(gap=(usable["vader"] - usable["learned"]).abs())
+    keys = [c for c in ("doc_id", "sent_id") if c in out]
+    out = out.assign(_neg=-out["gap"]).sort_values(["_neg"] + keys).drop(columns="_neg")
+    keep = [c for c in ("doc_id", "sent_id", "vader", "learned", "sentiment", "gap", "text")
+            if c in out]
+    return out[keep].head(n).reset_index(drop=True)
+
+
+def _opposite(frame: pd.DataFrame) -> pd.Series:
+    v, learned = frame["vader"], frame["learned"]
+    return ((v >= NEUTRAL_BAND) & (learned <= -NEUTRAL_BAND)) | \
+        ((v <= -NEUTRAL_BAND) & (learned >= NEUTRAL_BAND))
+
+
+def describe_method_agreement(scores: pd.DataFrame, documents: pd.DataFrame | None = None, *,
+                              random_state: int = 0) -> Narrative:
+    """How far VADER and the learned model agree, per sentence and in ranking documents.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :meth:`SentimentModel.score` output with ``vader`` and ``learned`` columns.
+    documents : DataFrame, optional
+        To name documents by title.
+    random_state : int
+        Seed of the per-document intervals.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``n, pearson, spearman, mean_vader, mean_learned, share_neutral_vader,
+        share_neutral_learned, n_opposite, share_opposite, n_documents, doc_rank_spearman``
+        (None below three documents), ``same_warmest, same_most_critical`` (booleans),
+        ``warmest_vader, warmest_learned, critical_vader, critical_learned`` (labels).
+    """
+    usable = scored_rows(scores)
+    if "learned" not in usable or "vader" not in usable:
+        return Narrative("Only one scoring method was run, so there is nothing to compare.",
+                         {"n": len(usable)})
+    labels = label_map(documents)
+    n = len(usable)
+    v, lm = usable["vader"].astype(float), usable["learned"].astype(float)
+    varied = n > 2 and v.nunique() > 1 and lm.nunique() > 1
+    opposite = int(_opposite(usable).sum())
+    facts: dict = {
+        "n": n,
+        "pearson": float(v.corr(lm)) if varied else None,
+        "spearman": float(v.corr(lm, method="spearman")) if varied else None,
+        "mean_vader": float(v.mean()) if n else None,
+        "mean_learned": float(lm.mean()) if n else None,
+        "share_neutral_vader": float((v.abs() < NEUTRAL_BAND).mean()) if n else None,
+        "share_neutral_learned": float((lm.abs() < NEUTRAL_BAND).mean()) if n else None,
+        "n_opposite": opposite,
+        "share_opposite": opposite / n if n else None,
+    }
+    if n == 0:
+        return Narrative("No sentence could be scored, so the methods cannot be compared.", facts)
+    if varied:
+        text = (f"Over {plural(n, 'sentence')}, VADER and the learned model correlate at "
+                f"r = {facts['pearson']:.2f} (Spearman {facts['spearman']:.2f}). ")
+    else:
+        text = (f"Over {plural(n, 'sentence')} the correlation of VADER and the learned model "
+                "cannot be computed (too few sentences, or one method gives a single value). ")
+    text += (f"They put {plural(opposite, 'sentence')} ({facts['share_opposite']:.0%}) on "
+             f"opposite sides of neutral. VADER averages {num(facts['mean_vader'])} and calls "
+             f"{facts['share_neutral_vader']:.0%} of sentences neutral; the learned model "
+             f"averages {num(facts['mean_learned'])} and calls "
+             f"{facts['share_neutral_learned']:.0%} neutral. ")
+    gap = facts["mean_vader"] - facts["mean_learned"]
+    if abs(gap) >= NEUTRAL_BAND:
+        text += (f"VADER reads the corpus as {'warmer' if gap > 0 else 'cooler'} than the "
+                 f"learned model does, by {abs(gap):.2f} on average. ")
+    per = {c: sentiment_by(scores, column=c, random_state=random_state).query("n > 0")
+           .set_index("doc_id")["mean"] for c in ("vader", "learned")}
+    docs = per["vader"].index.intersection(per["learned"].index)
+    facts["n_documents"] = len(docs)
+    if len(docs) >= 2:
+        a, b = per["vader"][docs], per["learned"][docs]
+        facts["doc_rank_spearman"] = float(a.corr(b, method="spearman")) \
+            if len(docs) >= 3 and a.nunique() > 1 and b.nunique() > 1 else None
+        for key, pick in (("warmest", "idxmax"), ("critical", "idxmin")):
+            fv, fl = getattr(a, pick)(), getattr(b, pick)()
+            facts[f"{key}_vader"] = labels.get(fv, fv)
+            facts[f"{key}_learned"] = labels.get(fl, fl)
+        facts["same_warmest"] = facts["warmest_vader"] == facts["warmest_learned"]
+        facts["same_most_critical"] = facts["critical_vader"] == facts["critical_learned"]
+        if facts["doc_rank_spearman"] is not None:
+            text += (f"Ranking the {len(docs)} documents by mean tone, the two methods have a "
+                     f"rank correlation of {facts['doc_rank_spearman']:.2f}")
+            text += (f" (on only {len(docs)} points). " if len(docs) < 10 else ". ")
+        for key, word in (("warmest", "warmest"), ("critical", "most critical")):
+            same = facts["same_warmest" if key == "warmest" else "same_most_critical"]
+            if same:
+                text += (f"Both find *{md_escape(facts[f'{key}_vader'])}* the {word} "
+                         "document. ")
+            else:
+                text += (f"They disagree on the {word} document: *"
+                         f"{md_escape(facts[f'{key}_vader'])}* for VADER, *"
+                         f"{md_escape(facts[f'{key}_learned'])}* for the learned model. ")
+    else:
+        facts["doc_rank_spearman"] = None
+    return Narrative(text.strip(), facts)
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+def describe_scorer_validation(report: pd.DataFrame, method: str = "ensemble") -> Narrative:
+    """What the scorer's held-out numbers say, for the method in use and the alternatives.
+
+    Parameters
+    ----------
+    report : DataFrame
+        :func:`convolab.training_report` (``method, data, evaluation, n, n_polar, accuracy,
+        macro_f1, pearson, spearman``).
+    method : str
+        The method that fills the ``sentiment`` column.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``method``, ``held_out`` (method → ``accuracy, macro_f1, pearson, n, n_polar``
+        on all held-out domains), ``best_accuracy, best_pearson`` (methods), and ``test``
+        (method → the same numbers on a separate test split) when the report has one.
+    """
+    if report is None or report.empty or "method" not in report:
+        return Narrative("No validation numbers are stored with the scorer.", {"method": method})
+    numbers = ["accuracy", "macro_f1", "pearson", "n", "n_polar"]
+    pooled = report[report["data"] == "all"]
+    how = pooled["evaluation"].iloc[0] if len(pooled) else None
+    held = {r["method"]: {k: r[k] for k in numbers} for _, r in pooled.iterrows()}
+    domains = sorted(set(report.loc[report["evaluation"] == how, "data"]) - {"all"})
+    split = report[report["evaluation"] != how]
+    test = {r["method"]: {k: r[k] for k in numbers} for _, r in split.iterrows()}
+    facts: dict = {"method": method, "held_out": held, "test": test}
+    if method not in held:
+        return Narrative(f"The stored validation numbers do not cover the method in use "
+                         f"({md_escape(method)}).", facts)
+    mine = held[method]
+    facts["best_accuracy"] = max(held, key=lambda m: (held[m]["accuracy"], m))
+    facts["best_pearson"] = max(held, key=lambda m: (held[m]["pearson"], m))
+    text = (f"The tone score comes from {METHOD_NAMES.get(method, md_escape(method))}. "
+            f"Validated on {mine['n']:,} labelled review sentences from "
+            f"{plural(len(domains), 'source')} ({listing([md_escape(d) for d in domains])}), "
+            + ("each scored by a model trained without its source (leave-one-domain-out), "
+               if how == "leave-one-domain-out" else f"by {md_escape(how)}, ")
+            + f"it gives the right sign for {mine['accuracy']:.0%} of the "
+            f"{mine['n_polar']:,} clearly positive or negative sentences (macro-F1 "
+            f"{mine['macro_f1']:.2f}) and correlates with the human ratings at "
+            f"r = {mine['pearson']:.2f}. ")
+    others = [m for m in ("vader", "learned") if m in held and m != method]
+    if others:
+        text += "For comparison: " + "; ".join(
+            f"{METHOD_NAMES[m]} alone {held[m]['accuracy']:.0%} (r = {held[m]['pearson']:.2f})"
+            for m in others) + ". "
+    for key, what in (("best_accuracy", "accuracy"), ("best_pearson", "correlation")):
+        best = facts[key]
+        if best != method:
+            column = "accuracy" if what == "accuracy" else "pearson"
+            text += (f"On {what}, {METHOD_NAMES.get(best, md_escape(best))} does better "
+                     f"({held[best][column]:.3f} against {mine[column]:.3f}). ")
+    if method in test:
+        t = test[method]
+        text += (f"On a separate test split ({md_escape(split['data'].iloc[0])}, {t['n']:,} "
+                 f"sentences) it gets {t['accuracy']:.0%} of signs right (r = "
+                 f"{t['pearson']:.2f}). ")
+    text += ("These are reviews, not essays: how well the scores match a human reader of "
+             "these essays has not been measured, and argued prose is usually harder to read "
+             "for tone than reviews.")
+    return Narrative(text, facts)

@@ -1,0 +1,192 @@
+"""How results are worded: the :class:`Narrative` type and the helpers every narrative shares.
+
+One place for what the prose modules (:mod:`.corpus`, :mod:`.themes`, :mod:`.tone`,
+:mod:`.scorers`, :mod:`.findings`) have in common, so none imports another's internals:
+escaping corpus text (:func:`md_escape`, :func:`quote`), naming documents
+(:func:`document_labels`, :func:`label_map`, :func:`source`), numbers and intervals
+(:func:`num`, :func:`ci_text`, :func:`side_of_zero`, :func:`interval_counts`), and English
+(:func:`plural`, :func:`listing`).
+
+Conventions: scores run from −1 (negative) to +1 (positive); an interval *excludes zero* when
+its lower bound is above 0 or its upper bound below 0.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..sentiment.flags import UNSCORED
+
+#: Quotes longer than this are cut (with "…") in prose; tables keep the full text.
+QUOTE_CHARS = 300
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+
+
+@dataclass
+class Narrative:
+    """Markdown prose plus the facts it states.
+
+    Attributes
+    ----------
+    text : str
+        Markdown, safe to render (corpus text escaped).
+    facts : dict
+        The values the text states, under stable names, for tests and for reuse.
+    """
+
+    text: str
+    facts: dict = field(default_factory=dict)
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def md_escape(value) -> str:
+    """Escape text for Markdown rendered to HTML: HTML entities first, then Markdown syntax.
+
+    Examples
+    --------
+    >>> md_escape("<script>alert(1)</script> *now*")
+    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*now\\\\*'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+def is_present(value) -> bool:
+    """Whether a metadata cell holds a value (not None, NaN or an empty or null-like string)."""
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) \
+        and str(value).strip() not in ("", "nan", "None", "<NA>")
+
+
+def document_labels(documents: pd.DataFrame) -> pd.Series:
+    """A readable label per document: its title when it has one, else its ``doc_id``."""
+    titles = documents["title"] if "title" in documents else pd.Series(None, index=documents.index)
+    return pd.Series(
+        [str(t).strip() if is_present(t) else str(d) for t, d in zip(titles, documents["doc_id"])],
+        index=documents.index, name="label", dtype=object,
+    )
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and the word, in the plural (``many``, else word + "s") unless ``n`` is 1."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def listing(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def num(value: float, digits: int = 2) -> str:
+    """A signed score with a true minus sign: ``+0.15``, ``−0.08``."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    text = f"{float(value):+.{digits}f}"
+    return f"{0:.{digits}f}" if float(text) == 0 else text.replace("-", "−")
+
+
+def ci_text(low: float, high: float) -> str:
+    """``95% CI −0.21 to +0.03``."""
+    return f"95% CI {num(low)} to {num(high)}"
+
+
+def quote(text, limit: int = QUOTE_CHARS) -> str:
+    """Corpus text as an escaped, quoted, possibly shortened Markdown string."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return f"“{md_escape(text)}”"
+
+
+def label_map(documents: pd.DataFrame | None) -> dict:
+    """``doc_id`` → readable label (title, else doc_id)."""
+    if documents is None or documents.empty:
+        return {}
+    return dict(zip(documents["doc_id"], document_labels(documents)))
+
+
+def side_of_zero(low: float, high: float) -> str:
+    """``"above"``, ``"below"`` or ``"includes"`` zero."""
+    if low > 0:
+        return "above"
+    if high < 0:
+        return "below"
+    return "includes"
+
+
+def source(e: dict, labels: dict) -> str:
+    """Where a quoted unit comes from: document label, doc_id when it differs, and unit id."""
+    doc = e["doc_id"]
+    label = labels.get(doc, doc)
+    where = f"sent\\_id {e['sent_id']}" if e.get("sent_id", -1) >= 0 else \
+        f"para\\_id {e['para_id']}" if e.get("para_id", -1) >= 0 else "whole document"
+    ids = where if label == doc else f"doc\\_id {md_escape(doc)}, {where}"
+    return f"*{md_escape(label)}* ({ids})"
+
+
+def doc_name(doc_id, labels: dict) -> str:
+    """A document's label in italics, escaped."""
+    return f"*{md_escape(labels.get(doc_id, doc_id))}*"
+
+
+def interval_counts(table: pd.DataFrame, things: str, labels) -> tuple[dict, str]:
+    """How many rows' intervals lie above, below or across zero, as facts and a sentence."""
+    sides = [side_of_zero(lo, hi) for lo, hi in zip(table["ci_low"], table["ci_high"])]
+    names = list(labels)
+    above = [n for n, s in zip(names, sides) if s == "above"]
+    below = [n for n, s in zip(names, sides) if s == "below"]
+    facts = {"n_above_zero": len(above), "n_below_zero": len(below),
+             "n_include_zero": len(sides) - len(above) - len(below),
+             "above_zero": above, "below_zero": below}
+    n = len(sides)
+    if n == 1:
+        sentence = {"above": "Its interval lies entirely above zero: positive beyond sampling "
+                             "noise.",
+                    "below": "Its interval lies entirely below zero: negative beyond sampling "
+                             "noise.",
+                    "includes": "Its interval includes zero, so its tone cannot be told apart "
+                                "from neutral."}[sides[0]]
+        return facts, sentence
+
+    def listed(xs):
+        return (" (" + listing([f"*{md_escape(x)}*" for x in xs[:8]])
+                + (" and others" if len(xs) > 8 else "") + ")")
+
+    parts = []
+    for members, where in ((above, "above"), (below, "below")):
+        if members:
+            parts.append(f"{len(members)} of the {n} {things} "
+                         f"{'has' if len(members) == 1 else 'have'} an interval entirely "
+                         f"{where} zero{listed(members)}")
+        else:
+            parts.append(f"none has an interval entirely {where} zero")
+    sentence = "; ".join(parts)
+    sentence = sentence[0].upper() + sentence[1:] + ". "
+    rest = facts["n_include_zero"]
+    if rest == n:
+        sentence = (f"Every one of the {n} {things} has an interval that includes zero: none "
+                    "has a tone distinguishable from neutral at this sample size.")
+    elif rest == 1:
+        sentence += (f"For the remaining {things[:-1]} the interval includes zero, so its tone "
+                     "cannot be told apart from neutral.")
+    elif rest:
+        sentence += (f"For the other {rest} the interval includes zero, so their tone cannot "
+                     "be told apart from neutral.")
+    return facts, sentence.strip()
+
+
+def scored_rows(scores: pd.DataFrame, column: str = "sentiment") -> pd.DataFrame:
+    """The rows of a scores table that carry a tone: not missing, not flagged unscored."""
+    keep = scores[column].notna()
+    if "flag" in scores:
+        keep &= ~scores["flag"].isin(list(UNSCORED))
+    return scores[keep]

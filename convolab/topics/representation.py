@@ -1,0 +1,154 @@
+"""What a topic is called: its vocabulary, c-TF-IDF terms and a short label, from BERTopic.
+
+Given the units' topics (from :mod:`convolab.topics.clustering`), a real ``bertopic.BERTopic``
+with pass-through dimensionality reduction and clustering computes each topic's c-TF-IDF terms
+and, when the embedder has a sentence-transformers model, BERTopic's offline
+``KeyBERTInspired`` representation with that same local model. The vocabulary leaves out stop
+words and contraction stubs, and forms bigrams only from words adjacent in the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+
+import numpy as np
+
+from .clustering import LARGE_CORPUS
+
+# Contractions as BERTopic's c-TF-IDF preprocessing leaves them (it strips the apostrophe:
+# "don't" -> "dont") and as a tokenizer splits them ("don"), plus filler words that lead
+# topics in essays without saying anything about them.
+_CONTRACTIONS = ["dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "hasnt", "havent",
+                 "hadnt", "wont", "wouldnt", "shouldnt", "couldnt", "cant", "im", "ive", "youre",
+                 "youve", "youll", "youd", "theyre", "theyve", "weve", "were", "thats", "its",
+                 "lets", "theres", "whats", "hes", "shes", "isn", "don", "doesn", "didn", "wasn",
+                 "aren", "weren", "hasn", "haven", "hadn", "won", "wouldn", "shouldn", "couldn",
+                 "ll", "ve", "re"]
+EXTRA_STOP_WORDS = _CONTRACTIONS + ["let", "just",
+                    "really", "like", "also", "way", "things", "thing", "lot", "lots", "yes",
+                    "oh", "ok", "okay", "going", "got", "make", "makes", "say", "says"]
+_TOKEN = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")  # words of letters only: no numbers, no "_"
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | frozenset(EXTRA_STOP_WORDS)
+
+
+def analyze(text: str) -> list[str]:
+    """Terms of a text: content words and bigrams of words adjacent in the text.
+
+    scikit-learn's own analyzer drops stop words before forming bigrams, which invents pairs
+    that never occur ("admired again the long skirt" -> "admired long"); here a bigram is only
+    formed from two neighbouring words that are both content words.
+    """
+    stop = _stop_words()
+    tokens = _TOKEN.findall(text.lower())
+    terms = [t for t in tokens if t not in stop]
+    terms += [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in stop and b not in stop]
+    return terms
+
+
+def vectorizer(n_units: int = 0):
+    """The CountVectorizer behind the c-TF-IDF vocabulary (and the NPMI counts).
+
+    Above ``LARGE_CORPUS`` units the vocabulary keeps the 50,000 most frequent terms: BERTopic
+    builds dense topic × term arrays, and rare bigrams would otherwise cost gigabytes.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer=analyze,
+                           max_features=50_000 if n_units > LARGE_CORPUS else None)
+
+
+def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, backend,
+              n_terms: int, random_state: int):
+    """A BERTopic model over the given topics: c-TF-IDF terms and KeyBERT labels.
+
+    Parameters
+    ----------
+    texts : list of str
+        The units' texts.
+    embeddings : ndarray
+        One row per unit.
+    labels : ndarray
+        Each unit's topic (-1 for none), as the clustering left them.
+    backend : SentenceTransformer or None
+        The embedding model for ``KeyBERTInspired``; without one, c-TF-IDF terms only.
+    n_terms : int
+        Terms kept per topic.
+    random_state : int
+        Seed of the representation model.
+
+    Returns
+    -------
+    (ndarray, BERTopic)
+        The topics as BERTopic returns them, and the fitted model.
+    """
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.representation import KeyBERTInspired
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    representation = {"KeyBERT": KeyBERTInspired(top_n_words=n_terms,
+                                                 random_state=random_state)} \
+        if backend is not None else None
+    with quiet_bertopic():
+        model = BERTopic(
+            embedding_model=backend, umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(), vectorizer_model=vectorizer(len(texts)),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            representation_model=representation, top_n_words=n_terms,
+            calculate_probabilities=False, low_memory=len(texts) > LARGE_CORPUS,
+            verbose=False)
+        topics = model.fit_transform(texts, embeddings=embeddings, y=labels)[0]
+    return np.asarray(topics), model
+
+
+@contextmanager
+def quiet_bertopic():
+    """Keep BERTopic's own log handler from printing warnings into notebooks' output.
+
+    BERTopic resets its logger's level in its constructor, so a filter is used instead.
+    """
+    bertopic_logger = logging.getLogger("BERTopic")
+    errors_only = logging.Filter()
+    errors_only.filter = lambda record: record.levelno >= logging.ERROR
+    bertopic_logger.addFilter(errors_only)
+    try:
+        yield
+    finally:
+        bertopic_logger.removeFilter(errors_only)
+
+
+def topic_label(terms: list[str], n: int = 3) -> str:
+    """A short label from ranked terms, skipping any term that repeats a word already used.
+
+    Two words repeat each other when they share a prefix of at least four letters that
+    covers all but the last three letters of the shorter one, so "customer" / "customers",
+    "bank" / "banking" / "banker" and "market" / "marketing" count as one word, while
+    "consumer" / "construct" do not.
+    """
+    picked: list[str] = []
+    used: list[str] = []
+    for term in terms:
+        words = term.lower().split()
+        if any(_same_word(w, u) for w in words for u in used):
+            continue
+        picked.append(term)
+        used += words
+        if len(picked) == n:
+            break
+    return " · ".join(picked) if picked else "(no terms)"
+
+
+def _same_word(a: str, b: str) -> bool:
+    common = len(os.path.commonprefix([a, b]))
+    return common >= max(4, min(len(a), len(b)) - 3)
