@@ -10,8 +10,9 @@ installed elsewhere, in an environment that keeps progress bars and hub look-ups
 reports. Anything a notebook still writes to stderr is reported: logged as a warning, or an
 error with ``strict=True``, so that noise is fixed at its source rather than shipped.
 
-A layer on top: it runs notebooks, so it imports no analysis code of its own (only the version);
-only :mod:`convolab.cli` (and the package root, for ``cl.render_reports``) imports it.
+A layer on top: it runs notebooks and calls no analysis function itself (it reads only the
+package's version); only :mod:`convolab.cli` and the package root (for ``cl.render_reports``)
+import it.
 """
 
 from __future__ import annotations

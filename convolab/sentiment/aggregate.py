@@ -210,10 +210,7 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
         most_positive_sent_id`` and the same four for ``most_negative``.
     """
     assignments, topics, unit = _topic_inputs(topics_or_model, topics, unit)
-    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
-            "document": ["doc_id"]}[unit]
-    units = assignments[keys + ["topic"]].drop_duplicates(keys)
-    joined = scores.merge(units, on=keys, how="inner", validate="many_to_one")
+    joined = _join_topics(scores, assignments, unit)
     if len(joined) < len(scores):
         logger.info("%d of %d sentences are in no topic unit and are left out",
                     len(scores) - len(joined), len(scores))
@@ -258,15 +255,20 @@ def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> p
         ``topic, label, doc_id`` and the :func:`convolab.sentiment_by` columns
         (``n, mean, ci_low, ci_high, ...``); outliers (topic −1) are left out.
     """
-    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
-            "document": ["doc_id"]}[tm.unit]
-    units = tm.assignments_[keys + ["topic"]].drop_duplicates(keys)
-    joined = scores.merge(units, on=keys, how="inner")
+    joined = _join_topics(scores, tm.assignments_, tm.unit)
     joined = joined[joined["topic"] != -1]
     table = sentiment_by(joined, by=["topic", "doc_id"], random_state=random_state)
     table.insert(1, "label", table["topic"].map(dict(zip(tm.topics_["topic"],
                                                          tm.topics_["label"]))))
     return table
+
+
+def _join_topics(scores: pd.DataFrame, assignments: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Each sentence's score with the topic of the unit it lies in (sentences in no unit drop)."""
+    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
+            "document": ["doc_id"]}[unit]
+    units = assignments[keys + ["topic"]].drop_duplicates(keys)
+    return scores.merge(units, on=keys, how="inner", validate="many_to_one")
 
 
 def _topic_inputs(topics_or_model, topics, unit):

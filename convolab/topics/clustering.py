@@ -1,4 +1,4 @@
-"""Small-corpus-aware choice of UMAP and clustering parameters for BERTopic.
+"""Units' embeddings → topics: UMAP and a clustering whose parameters suit the corpus's size.
 
 BERTopic's defaults (15 UMAP neighbours, HDBSCAN ``min_cluster_size=10``) are tuned for
 thousands of documents. On a few essays they fail outright (UMAP's spectral initialisation needs
@@ -8,7 +8,8 @@ clustering finds fewer than two topics, puts most units in one topic, or (below 
 leaves more than half of them unassigned, k-means takes over with ``k`` chosen by the
 silhouette score on the UMAP space (the stated criterion). In larger corpora HDBSCAN's outliers
 are moved to their nearest topic instead (BERTopic's usual remedy), and the share before that
-is reported.
+is reported. :func:`cluster` runs all of it; BERTopic then only represents the topics
+(:mod:`convolab.topics.representation`).
 """
 
 from __future__ import annotations
