@@ -5,6 +5,10 @@ counters, image placeholders, contributor credits and author bios at the end, na
 residue, repeated paragraphs), never keyed to particular files. Every piece of text a rule
 removes is returned with the rule's ``kind`` so that ``corpus.removed`` can show it.
 
+Scripts written without spaces between words (Chinese, Japanese, Thai, ...) are counted by
+:func:`words` as one word per character, as word processors count East Asian text, so that
+length rules ("a line of four words or fewer") mean the same thing in every script.
+
 Unicode is repaired with ``ftfy`` (mojibake, curly quotes to ASCII so that VADER's negation
 rules see "don't", NFC normalisation); whitespace is normalised here.
 """
@@ -77,7 +81,11 @@ _SIGNOFF = re.compile(r"^([-–—~]+\s*[\w.]{1,20}|(cheers|best|regards|thanks|
 _DATE_PREFIX = re.compile(r"^\s*(date|posted|published)\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})\b\s*",
                           _I)
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
-_TERMINAL = re.compile(r"""[.!?:;"')\]”’…]$""")
+_TERMINAL = re.compile(r"""[.!?:;"')\]”’…。！？：；」』）]$""")
+# Han, kana, Thai, Lao, Myanmar, Khmer: scripts that do not put spaces between words.
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+             "\u4e00-\u9fff\uf900-\ufaff")
+_WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 _SPACES = re.compile(r"[^\S\n]+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -89,6 +97,11 @@ class Cleaned:
     paragraphs: list[str]
     removed: list[tuple[str, str]] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+
+
+def words(text: str) -> list[str]:
+    """Whitespace-separated words; each character of a script without spaces is a word."""
+    return _WORD.findall(text)
 
 
 def normalise(text: str) -> str:
@@ -154,7 +167,7 @@ def _strip_date_prefix(line: str, removed: list, meta: dict) -> str:
 def _line_kind(line: str, meta: dict) -> str | None:
     if _CHROME.fullmatch(line):
         return "web-chrome"
-    if _IMAGE.fullmatch(line) or _IMAGE.match(line) and len(line.split()) <= 12:
+    if _IMAGE.fullmatch(line) or _IMAGE.match(line) and len(words(line)) <= 12:
         return "image-placeholder"
     if _is_date_line(line):
         meta.setdefault("date", line)
@@ -168,7 +181,7 @@ def _line_kind(line: str, meta: dict) -> str | None:
         return "byline"
     if any(p.search(line) for p in _PROMO):
         return "promotion"
-    if _URL.search(line) and len(line.split()) <= 25:
+    if _URL.search(line) and len(words(line)) <= 25:
         if match := _SIGNATURE.match(line):
             meta.setdefault("author", match.group("author"))
         return "contact"
@@ -206,7 +219,7 @@ def _strip_end_matter(kept: list[str], removed: list, meta: dict) -> None:
             kind = "author-bio"
         elif _SIGNOFF.fullmatch(line):
             kind = "sign-off"
-        elif len(line.split()) <= 4 and not _TERMINAL.search(line):
+        elif len(words(line)) <= 4 and not _TERMINAL.search(line):
             kind = "navigation"
         else:
             break
@@ -241,8 +254,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def _looks_like_title(paragraph: str) -> bool:
-    words = paragraph.split()
-    return 1 <= len(words) <= 15 and not re.search(r"[.!,;]$", paragraph)
+    return 1 <= len(words(paragraph)) <= 15 and not re.search(r"[.!,;。！，；]$", paragraph)
 
 
 def paragraph_key(paragraph: str) -> str:
@@ -255,7 +267,7 @@ def _drop_repeats(paragraphs: list[str], removed: list) -> list[str]:
     out = []
     for paragraph in paragraphs:
         key = paragraph_key(paragraph)
-        if key in seen and len(key.split()) >= MIN_DUPLICATE_WORDS:
+        if key in seen and len(words(key)) >= MIN_DUPLICATE_WORDS:
             removed.append(("duplicate-paragraph", paragraph))
             continue
         seen.add(key)

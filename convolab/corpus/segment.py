@@ -5,12 +5,21 @@ spaCy's blank English pipeline with its rule-based ``sentencizer`` is used: it s
 maintained, knows English abbreviations through its tokenizer exceptions ("Mr.", "e.g."), and
 reports character offsets that map back to the input exactly (pysbd's offsets drift on
 repeated whitespace and it has not been released since 2021).
+
+spaCy's English tokenizer splits on spaces, so it cannot see the full stops of Chinese and
+Japanese (``。！？``) inside unspaced text; sentences are additionally split after them.
+Thai, Lao, Khmer and Burmese mark sentences with spaces or signs no rule here knows, so a
+paragraph in those scripts stays one sentence: the corpus's ``language`` column says which
+documents those are.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+
+_CJK_STOP = re.compile(r"[。！？]+[」』）”’]*")
 
 
 @lru_cache(maxsize=1)
@@ -29,14 +38,32 @@ def sentence_spans(texts: Iterable[str]) -> Iterator[list[tuple[int, int]]]:
     Offsets exclude surrounding whitespace, so ``text[start:end]`` is the sentence as written;
     a text with no visible characters yields an empty list.
     """
-    for doc in _pipeline().pipe(texts, batch_size=256):
+    texts = list(texts)
+    # Slice the input string, never ``doc.text``: spaCy rebuilds ``doc.text`` from every token
+    # on each access, which made one long paragraph quadratic.
+    for text, doc in zip(texts, _pipeline().pipe(texts, batch_size=256)):
         spans = []
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
-            raw = doc.text[start:end]
+            raw = text[start:end]
             stripped = raw.strip()
             if not stripped:
                 continue
             start += len(raw) - len(raw.lstrip())
-            spans.append((start, start + len(stripped)))
+            spans.extend(_split_cjk(text, start, start + len(stripped)))
         yield spans
+
+
+def _split_cjk(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    cut = start
+    for match in _CJK_STOP.finditer(text, start, end):
+        if text[cut:match.end()].strip():
+            yield _trimmed(text, cut, match.end())
+        cut = match.end()
+    if text[cut:end].strip():
+        yield _trimmed(text, cut, end)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())

@@ -1,0 +1,27 @@
+"""Guess each document's language, so that English-only steps can say what they cannot read.
+
+``py3langid`` (a maintained fork of langid.py) is used: its model ships inside the package
+(about 4 MB, nothing downloaded), it covers 97 languages, and it classifies a document in well
+under a millisecond. Only the first few thousand characters are read: enough to tell a
+language, and it keeps long documents cheap.
+"""
+
+from __future__ import annotations
+
+UNDETERMINED = "und"
+_SAMPLE_CHARS = 3000
+_MIN_LETTERS = 20
+
+
+def detect_languages(texts: list[str]) -> list[str]:
+    """ISO 639-1 code of each text's language, or ``"und"`` when it has too few letters."""
+    import py3langid
+
+    out = []
+    for text in texts:
+        sample = text[:_SAMPLE_CHARS]
+        if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+            out.append(UNDETERMINED)
+        else:
+            out.append(py3langid.classify(sample)[0])
+    return out
