@@ -220,3 +220,18 @@ def test_metadata_variants_that_work(tmp_path):
     assert "empty 'file' column" in reason(corpus, "#row=4", "skipped")
     build(root, {"metadata.csv": b""})
     assert cl.load_corpus(root, min_words=5).documents["author"].isna().all()
+
+
+def test_bad_tables_in_a_folder_are_excluded_and_a_bad_single_file_is_an_error(tmp_path):
+    root = build(tmp_path / "c", {"ok.txt": essay(1), "a.csv": "title,body\nx,hello world\n",
+                                  "b.jsonl": '{"text": "ok"}\n{bad json\n', "g.csv": "",
+                                  "p.parquet": b"not parquet"})
+    corpus = cl.load_corpus(root, min_words=5)
+    assert list(corpus.documents["doc_id"]) == ["ok"]
+    assert reason(corpus, "a.csv").startswith("no 'text' column (columns: title, body)")
+    for name in ("b.jsonl", "g.csv", "p.parquet"):
+        assert reason(corpus, name).startswith("could not parse table (")
+    with pytest.raises(ValueError, match=r"a.csv': no 'text' column .* pass text_column="):
+        cl.load_corpus(root / "a.csv")
+    with pytest.raises(ValueError, match=r"holds no files to read .only 1 entry"):
+        cl.load_corpus(build(tmp_path / "h", {".only.txt": essay(1)}))

@@ -199,8 +199,13 @@ def read_table(path: Path, *, text_column: str = "text") -> list[RawDocument]:
         else:
             frame = pd.read_parquet(path)
     except Exception as exc:  # a malformed table is the user's to fix; say which file
-        raise Unreadable(f"could not parse table: {type(exc).__name__}: {exc}") from exc
-    return rows_to_documents(frame, text_column=text_column, source=str(path))
+        detail = " ".join(str(exc).split())[:200]
+        raise Unreadable(f"could not parse table ({type(exc).__name__}: {detail}); fix or "
+                         "re-export the file") from None
+    try:
+        return rows_to_documents(frame, text_column=text_column, source=str(path))
+    except ValueError as exc:
+        raise Unreadable(str(exc).split(": ", 1)[-1]) from None
 
 
 def rows_to_documents(frame: pd.DataFrame, *, text_column: str, source: str) -> list[RawDocument]:

@@ -211,8 +211,10 @@ def _read_source(source, *, text_column: str, name: str | None, include_hidden: 
         folder, files, metadata_files = path, found.files, found.metadata
         excluded, skipped = found.excluded, found.skipped
         if not files and not excluded:
-            raise ValueError(f"The folder '{display_path(path)}' holds no files to read. Put "
-                             "essays in it as .txt, .md or .html files (or a .csv/.jsonl/"
+            hidden = (f" (only {_entries(len(skipped))} that are hidden or metadata; "
+                      "pass include_hidden=True to read hidden ones)" if skipped else "")
+            raise ValueError(f"The folder '{display_path(path)}' holds no files to read{hidden}."
+                             " Put essays in it as .txt, .md or .html files (or a .csv/.jsonl/"
                              ".parquet with a text column).")
     else:
         folder, files, excluded, skipped = path.parent, [path], [], []
@@ -237,9 +239,15 @@ def _read_source(source, *, text_column: str, name: str | None, include_hidden: 
             doc.meta = {**doc.meta, **(row.values if row else {})}
             doc.meta.setdefault("_stem", display_path(Path(relative).with_suffix("")))
         raws.extend(docs)
+    if path.is_file() and excluded:  # the one file asked for cannot be used: say so now
+        raise ValueError(f"'{excluded[0]['path']}': {excluded[0]['reason']}")
     if path.is_dir():  # one file asked for by name: other rows of its metadata are not orphans
         skipped.extend(orphans(metadata, {f.relative_to(folder).as_posix() for f in files}))
     return raws, excluded, skipped, name or path.name
+
+
+def _entries(n: int) -> str:
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
 def _assign_ids(raws: list[RawDocument]) -> None:
