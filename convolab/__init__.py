@@ -6,15 +6,17 @@ The public API, in the order data flows::
     tm = TopicModel(random_state=0).fit(corpus)         # units → embeddings → topics
     scores = SentimentModel().score(corpus)             # sentences → tone
     topic_sentiment(tm, scores)                         # topics × tone, with evidence
+    compare(tm, scores, corpus, by="author")            # groups: shares and tone, tested
 
 The layers, each a sub-package that imports only those below it (checked by import-linter, see
 ``[tool.importlinter]`` in ``pyproject.toml``): :mod:`convolab.corpus` →
 :mod:`convolab.embeddings` → :mod:`convolab.topics` | :mod:`convolab.sentiment` →
-:mod:`convolab.narrative` | :mod:`convolab.plots` → :mod:`convolab.report` →
+:mod:`convolab.compare` → :mod:`convolab.narrative` | :mod:`convolab.plots` → :mod:`convolab.report` →
 :mod:`convolab.cli`. This module is the one exception: it re-exports from every layer.
 """
 
 from . import narrative
+from .compare import compare, over_time
 from .corpus import Corpus, load_corpus
 from .embeddings import embed, get_embedder
 from .report import ReportError, render_reports
@@ -33,5 +35,5 @@ __version__ = "0.1.0"
 
 __all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPIC_METRICS",
            "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
-           "evaluate_sentiment", "training_report", "render_reports", "ReportError", "narrative",
-           "__version__"]
+           "evaluate_sentiment", "training_report", "compare", "over_time", "render_reports",
+           "ReportError", "narrative", "__version__"]

@@ -1,5 +1,11 @@
 """The ``convolab`` command: reports, and the tidy tables for people who do not use notebooks.
 
+A mistake the user can fix (a missing or empty corpus, an output folder that cannot be written,
+a bad option or parameter, a corpus too small for topics) is one line on stderr and exit
+status 1 (2 for a malformed command line, as argparse does), found before any work is done
+where it can be. Anything else is a bug in convolab: its traceback is printed, followed by a
+line saying so, and the status is 70 (``EX_SOFTWARE``).
+
 This is the only place that configures logging; the library itself only logs. The top layer:
 it may import every other; nothing imports it.
 """
@@ -10,6 +16,7 @@ import argparse
 import logging
 import sys
 import time
+import traceback
 from pathlib import Path
 
 logger = logging.getLogger("convolab.cli")
@@ -28,8 +35,48 @@ CSV and Parquet, one file of each per table, with ids (doc_id, para_id, sent_id)
 """
 
 
+#: Exit status of an unexpected error (a bug), after sysexits.h's EX_SOFTWARE.
+EXIT_BUG = 70
+
+
 class CommandError(Exception):
     """A problem the user can fix; printed without a traceback."""
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (usage is one ``--help`` away)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} "
+                     f"(see '{self.prog} --help')\n")
+
+
+def _count(minimum: int):
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or number < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer ≥ {minimum}, not {value!r}")
+        return number
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _output(out: str) -> Path:
+    """The output folder, created now: a bad ``--out`` fails before any work is done."""
+    from .report import output_folder
+
+    try:
+        return output_folder(out, create=False)
+    except OSError as exc:
+        raise CommandError(_one_line(exc)) from exc
 
 
 def _write_tables(tables: dict, out: Path, formats: tuple[str, ...]) -> list[Path]:
@@ -53,13 +100,14 @@ def _write_tables(tables: dict, out: Path, formats: tuple[str, ...]) -> list[Pat
     return written
 
 
-def _load(path: str, min_words: int):
+def _load(args):
     import convolab
 
     try:
-        return convolab.load_corpus(path, min_words=min_words)
-    except (FileNotFoundError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
+        return convolab.load_corpus(args.corpus, min_words=args.min_words,
+                                    include_hidden=args.include_hidden)
+    except (OSError, ValueError) as exc:
+        raise CommandError(_one_line(exc)) from exc
 
 
 def _cmd_report(args) -> int:
@@ -73,10 +121,10 @@ def _cmd_report(args) -> int:
             pages = render_reports(args.corpus, args.out, args.param,
                                    notebooks_dir=args.notebooks, strict=args.strict,
                                    progress=not args.quiet)
-    except ReportError as exc:
+    except ReportError as exc:  # quotes the failing cell: several lines, on purpose
         raise CommandError(str(exc)) from exc
-    except (FileNotFoundError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
+    except (OSError, ValueError) as exc:  # found before any notebook ran
+        raise CommandError(_one_line(exc)) from exc
     for page in pages:
         logger.info("wrote %s (%.0f kB)", page, page.stat().st_size / 1024)
     print(Path(args.out) / "index.html")
@@ -84,33 +132,42 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_corpus(args) -> int:
-    corpus = _load(args.corpus, args.min_words)
+    out = _output(args.out)
+    corpus = _load(args)
     tables = {"documents": corpus.documents, "paragraphs": corpus.paragraphs,
               "sentences": corpus.sentences, "excluded": corpus.excluded,
-              "removed": corpus.removed}
+              "skipped": corpus.skipped, "removed": corpus.removed}
     logger.info("%s", corpus.summary())
-    return _report_written(_write_tables(tables, Path(args.out), args.formats))
+    return _report_written(_write_tables(tables, out, args.formats))
 
 
 def _cmd_topics(args) -> int:
     import convolab
+    from convolab.topics.clustering import check_size
 
-    corpus = _load(args.corpus, args.min_words)
-    tm = convolab.TopicModel(unit=args.unit, embedding=args.embedding, random_state=args.random_state,
-                    progress=not args.quiet).fit(corpus)
+    out = _output(args.out)
+    corpus = _load(args)
+    try:
+        tm = convolab.TopicModel(unit=args.unit, embedding=args.embedding,
+                                 random_state=args.random_state, progress=not args.quiet)
+        check_size(len(corpus.units(args.unit)), args.unit)
+    except ValueError as exc:  # settings or corpus size: the user's to fix, before fitting
+        raise CommandError(_one_line(exc)) from exc
+    tm.fit(corpus)
     tables = {"topics": tm.topics_, "assignments": tm.assignments_,
               "document_topics": tm.document_topics(), "evaluation": tm.evaluate()}
-    return _report_written(_write_tables(tables, Path(args.out), args.formats))
+    return _report_written(_write_tables(tables, out, args.formats))
 
 
 def _cmd_sentiment(args) -> int:
     import convolab
 
-    corpus = _load(args.corpus, args.min_words)
+    out = _output(args.out)
+    corpus = _load(args)
     scores = convolab.SentimentModel().score(corpus)
     tables = {"sentiment": scores,
               "sentiment_by_document": convolab.sentiment_by(scores, by="doc_id")}
-    return _report_written(_write_tables(tables, Path(args.out), args.formats))
+    return _report_written(_write_tables(tables, out, args.formats))
 
 
 def _report_written(paths: list[Path]) -> int:
@@ -131,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``convolab`` command."""
     from convolab import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="convolab",
         description="Topics and tone in essays on service, customers and conversation: "
                     "render the curated notebooks to self-contained HTML reports, or write "
@@ -140,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"convolab {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     common.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bars, warnings and errors only")
@@ -171,14 +228,17 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")
         cmd.add_argument("--formats", type=_formats, default=("csv", "parquet"),
                          metavar="csv,parquet", help="table formats (default: both)")
-        cmd.add_argument("--min-words", type=int, default=10,
+        cmd.add_argument("--min-words", type=_count(0), default=10,
                          help="exclude documents shorter than this (default: %(default)s)")
+        cmd.add_argument("--include-hidden", action="store_true",
+                         help="read hidden files and folders (names starting with '.'); by "
+                              "default they are listed as skipped")
         cmd.set_defaults(func=func)
         return cmd
 
     tables_command("corpus", "write the corpus tables", _cmd_corpus,
-                   "Write documents, paragraphs, sentences, excluded inputs and the cleaning "
-                   "log (removed) as tables.")
+                   "Write documents, paragraphs, sentences, excluded inputs, skipped entries "
+                   "(hidden or metadata files) and the cleaning log (removed) as tables.")
     topics = tables_command("topics", "fit topics and write their tables", _cmd_topics,
                             "Fit a topic model and write topics, assignments (one row per "
                             "unit), document_topics and evaluation as tables.")
@@ -187,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="text unit to model (default: %(default)s)")
     topics.add_argument("--embedding", default="minilm", choices=("minilm", "static", "tfidf"),
                         help="embedding backend (default: %(default)s)")
-    topics.add_argument("--random-state", type=int, default=0,
+    topics.add_argument("--random-state", type=_count(0), default=0,
                         help="seed (default: %(default)s)")
     tables_command("sentiment", "score sentiment and write its tables", _cmd_sentiment,
                    "Score the sentiment of every sentence and write sentiment (one row per "
@@ -213,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        traceback.print_exc()
+        print(f"convolab {args.command}: internal error: {type(exc).__name__}: {_one_line(exc)}"
+              " -- this is a bug in convolab; please report it with the traceback above.",
+              file=sys.stderr)
+        return EXIT_BUG
     logger.info("done in %.1f s", time.perf_counter() - start)
     return status
 

@@ -1,34 +1,48 @@
 """Execute the curated notebooks on a corpus and render them to self-contained HTML reports.
 
 ``render_reports`` runs every notebook in ``notebooks/`` (sorted by name) with papermill,
-injecting the corpus path and any parameter overrides, then exports each to one HTML file
-that reads fully offline: figures are embedded as data URIs and nbconvert's references to
-CDNs (require.js, MathJax) are removed. An ``index.html`` links the reports.
+injecting the corpus path, the output folder (to notebooks that declare ``report_dir``) and any
+parameter overrides, then exports each to one HTML file that reads fully offline: figures are
+embedded as data URIs and nbconvert's references to CDNs (require.js, MathJax) are removed. An
+``index.html`` links the reports.
 
-The kernel always runs on this interpreter (``sys.executable``), whatever kernelspecs are
-installed elsewhere, in an environment that keeps progress bars and hub look-ups out of the
-reports. Anything a notebook still writes to stderr is reported: logged as a warning, or an
-error with ``strict=True``, so that noise is fixed at its source rather than shipped.
+Mistakes are caught before anything runs, each as one line: an output folder that cannot be
+written, a missing corpus, a parameter no notebook declares or with a value the library does
+not accept (:func:`convolab.execute.check_params`), and a corpus that is empty or too small to
+model with the units asked for (it is loaded once to check). Anything a notebook still writes
+to stderr is reported: logged as a warning, or an error with ``strict=True``, so that noise is
+fixed at its source rather than shipped.
 
-A layer on top: it runs notebooks and calls no analysis function itself (it reads only the
-package's version); only :mod:`convolab.cli` and the package root (for ``cl.render_reports``)
-import it.
+Reports are reproducible: the same corpus and parameters give byte-identical pages, wherever
+they are written (cell ids are stable, see :mod:`convolab.execute`; ``report_dir`` is left out
+of the parameters a page shows). Only ``index.html`` says when it was rendered.
+
+A layer on top: :mod:`convolab.execute` runs the notebooks; this module loads the corpus only
+to check it and calls no analysis function otherwise; only :mod:`convolab.cli` and the package
+root (for ``cl.render_reports``) import it.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+from .execute import (
+    ReportError,
+    check_params,
+    declared_parameters,
+    execute,
+    notebook_problems,
+    parse_params,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,21 +51,11 @@ __all__ = [
     "ReportError",
     "find_notebooks",
     "notebook_problems",
+    "output_folder",
     "parse_params",
     "render_reports",
     "strip_external_resources",
 ]
-
-#: Environment of the notebook kernel: no progress bars (they go to stderr), no hub look-ups,
-#: no tokenizer fork warnings, no debugger notice about frozen modules.
-KERNEL_ENV = {
-    "TQDM_DISABLE": "1",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-}
 
 #: Tags of cells whose input is hidden in reports: the notebook's own defaults are replaced by
 #: papermill's ``injected-parameters`` cell, which is shown so a reader sees what was run.
@@ -69,27 +73,6 @@ _REMOTE_IMPORT = re.compile(
 # The lab template configures MathJax inline; without MathJax loaded that config is dead code.
 _MATHJAX_CONFIG = re.compile(r"""<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->""",
                              re.S)
-
-
-class ReportError(RuntimeError):
-    """A notebook failed while rendering the reports.
-
-    Attributes
-    ----------
-    notebook : str
-        File name of the failing notebook.
-    cell_index : int or None
-        Index of the failing cell in the executed notebook.
-    executed : Path or None
-        The partly executed notebook, with the traceback in its outputs.
-    """
-
-    def __init__(self, message: str, *, notebook: str, cell_index: int | None = None,
-                 executed: Path | None = None):
-        super().__init__(message)
-        self.notebook = notebook
-        self.cell_index = cell_index
-        self.executed = executed
 
 
 @dataclass
@@ -135,92 +118,6 @@ def find_notebooks(notebooks_dir: str | Path | None = None) -> list[Path]:
         raise FileNotFoundError(f"No notebooks (*.ipynb) in '{folder}'. Pass the folder of "
                                 "curated notebooks (the project's notebooks/).")
     return notebooks
-
-
-def _cast(value: str):
-    lowered = value.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    if lowered in ("none", "null"):
-        return None
-    try:
-        return ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        return value
-
-
-def parse_params(pairs: Iterable[str] | Mapping | None) -> dict:
-    """Parse ``k=v`` strings into parameters, casting numbers, booleans, None and literals.
-
-    Examples
-    --------
-    >>> parse_params(["random_state=1", "unit=sentence", "min_words=5", "fast=true"])
-    {'random_state': 1, 'unit': 'sentence', 'min_words': 5, 'fast': True}
-    """
-    if pairs is None:
-        return {}
-    if isinstance(pairs, Mapping):
-        return dict(pairs)
-    params = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key.isidentifier():
-            raise ValueError(f"Parameters are given as name=value, not {pair!r}.")
-        params[key] = _cast(value)
-    return params
-
-
-def _kernel_manager_class(env: Mapping[str, str]):
-    """A kernel manager that runs ``python3`` on this interpreter, with ``env`` added."""
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class ThisInterpreterSpecs(KernelSpecManager):
-        # A user-level kernelspec named python3 may point at another Python; reports must run
-        # with the convolab that rendered them.
-        def get_kernel_spec(self, kernel_name):
-            if kernel_name in ("python3", "python"):
-                return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
-            return super().get_kernel_spec(kernel_name)
-
-    class ConvolabKernelManager(AsyncKernelManager):
-        # IPC sockets: the kernel is local, and over TCP ipykernel warns (on our stderr) that
-        # the channel is unencrypted.
-        @default("transport")
-        def _transport_default(self):
-            return "ipc"
-
-        @default("ip")
-        def _ip_default(self):
-            # IPC socket files are named after `ip`; keep them out of the notebooks folder.
-            return os.path.join(tempfile.mkdtemp(prefix="convolab-kernel-"), "kernel-ipc")
-
-        @default("kernel_spec_manager")
-        def _kernel_spec_manager_default(self):
-            return ThisInterpreterSpecs(data_dir=self.data_dir)
-
-        async def start_kernel(self, **kw):
-            kw["env"] = {**os.environ, **env, **(kw.get("env") or {})}
-            return await super().start_kernel(**kw)
-
-    return ConvolabKernelManager
-
-
-def notebook_problems(nb) -> list[str]:
-    """Errors and stderr output in an executed notebook, one line per offending cell output."""
-    problems = []
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                problems.append(f"cell {index}: error {output.get('ename')}: "
-                                f"{output.get('evalue')}")
-            elif output.get("output_type") == "stream" and output.get("name") == "stderr":
-                text = "".join(output.get("text", "")).strip()
-                problems.append(f"cell {index}: stderr: {text[:300]}")
-    return problems
 
 
 def _title(nb, fallback: str) -> str:
@@ -271,41 +168,75 @@ def _exporter():
 
 
 def _export(nb, title: str, exporter) -> str:
-    page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    page, _ = exporter.from_notebook_node(_as_shown(nb), resources={"metadata": {"name": title}})
     return strip_external_resources(page)
 
 
-def _execute(notebook: Path, executed: Path, params: dict, cwd: Path, *, kernel_name: str,
-             timeout: int | None):
-    import nbformat
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+def _as_shown(nb):
+    """The notebook as a page shows it: without the injected ``report_dir`` line.
 
+    It says where this copy was written, which is no part of the analysis; leaving it out keeps
+    a page byte-identical wherever it is rendered. The executed notebook keeps it.
+    """
+    import copy
+
+    shown = copy.deepcopy(nb)
+    for cell in shown.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = "\n".join(line for line in cell.source.splitlines()
+                                    if not line.startswith("report_dir = "))
+    return shown
+
+
+def output_folder(out: str | Path, *, create: bool = True) -> Path:
+    """Create the folder ``out`` (and its parents), or say in one line why it cannot be.
+
+    With ``create=False`` only check that it could be: callers check before any work and
+    create once the rest of their input is known to be good.
+
+    Raises
+    ------
+    NotADirectoryError
+        ``out``, or a folder it would be created in, is a file.
+    PermissionError
+        The nearest existing folder cannot be written to.
+    """
+    out = Path(out)
+    existing = next(p for p in (out, *out.parents) if p.exists() or p == Path(p.anchor))
+    if existing.exists() and not existing.is_dir():
+        where = "it is" if existing == out else f"'{existing}' is"
+        raise NotADirectoryError(f"Cannot write to '{out}': {where} a file, not a folder.")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(f"Cannot write to '{out}': no permission to write in "
+                              f"'{existing}'.")
     try:
-        pm.execute_notebook(
-            str(notebook), str(executed), parameters=params, kernel_name=kernel_name,
-            cwd=str(cwd), progress_bar=False, log_output=False, execution_timeout=timeout,
-            kernel_manager_class=_kernel_manager_class(KERNEL_ENV),
-        )
-    except PapermillExecutionError as exc:
-        source = exc.source.strip()
-        excerpt = "\n".join("    " + line for line in source.splitlines()[:12])
-        if len(source.splitlines()) > 12:
-            excerpt += "\n    ..."
-        raise ReportError(
-            f"Notebook {notebook.name} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}):\n{excerpt}\n"
-            f"{exc.ename}: {exc.evalue}\n"
-            f"The executed notebook, with the full traceback, is at {executed}.",
-            notebook=notebook.name, cell_index=exc.cell_index, executed=executed,
-        ) from exc
-    return nbformat.read(executed, as_version=4)
+        if create:
+            out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PermissionError(f"Cannot write to '{out}': {exc.strerror or exc}.") from exc
+    return out
 
 
-def _declared_params(notebook: Path) -> set[str]:
-    import papermill as pm
+def _check_corpus(corpus_path: Path, params: dict, declared: dict) -> None:
+    """Load the corpus as the notebooks will and check it can be modelled, before any runs.
 
-    return set(pm.inspect_notebook(str(notebook)))
+    An empty folder, a corpus whose every file is excluded, or too few units for topics with
+    the unit asked for is a one-line ValueError here rather than a failed notebook later.
+    """
+    import convolab
+    from convolab.topics.clustering import check_size
+
+    corpora: dict = {}
+    for names in declared.values():
+        if "corpus_path" not in names:
+            continue
+        settings = {**names, **{k: v for k, v in params.items() if k in names}}
+        options = {"min_words": settings["min_words"]} if "min_words" in settings else {}
+        key = tuple(options.items())
+        if key not in corpora:
+            corpora[key] = convolab.load_corpus(corpus_path, **options)
+        if "unit" in settings:  # the notebook fits topics on these units
+            check_size(len(corpora[key].units(settings["unit"])), settings["unit"])
 
 
 def render_reports(
@@ -327,10 +258,13 @@ def render_reports(
         Folder (or file) of essays; injected into each notebook as ``corpus_path`` (absolute).
     out : path
         Folder for ``index.html``, one ``<notebook>.html`` per notebook, and the executed
-        notebooks under ``executed/``.
+        notebooks under ``executed/``; injected as ``report_dir`` (absolute) into each notebook
+        that declares it, so a notebook can write files for its page to link.
     params : dict or iterable of "name=value", optional
         Overrides of the notebooks' ``parameters`` cells; each notebook receives those it
-        declares. A name no notebook declares is an error (likely a typo).
+        declares. Checked before anything runs (:func:`convolab.execute.check_params`): a name
+        no notebook declares (likely a typo), a value of another type than the declared
+        default, or outside the library's choices, is an error.
     notebooks_dir : path, optional
         Where the notebooks are; see :func:`find_notebooks`.
     kernel_name : str
@@ -350,6 +284,11 @@ def render_reports(
 
     Raises
     ------
+    ValueError
+        A parameter is not accepted, or the corpus is empty or too small for topics with the
+        unit asked for (one line, before any notebook runs).
+    FileNotFoundError, NotADirectoryError, PermissionError
+        No corpus or notebooks where given; ``out`` cannot be written (checked first).
     ReportError
         Names the failing notebook and cell, quotes the cell and the exception.
 
@@ -362,30 +301,27 @@ def render_reports(
 
     import convolab
 
+    out = output_folder(out, create=False)
     corpus_path = Path(corpus).resolve()
     if not corpus_path.exists():
         raise FileNotFoundError(f"No corpus at '{corpus}': pass a folder of essays.")
     notebooks = find_notebooks(notebooks_dir)
     params = parse_params(params)
-    declared = {nb: _declared_params(nb) for nb in notebooks}
-    unknown = set(params) - set().union(*declared.values())
-    if unknown:
-        known = ", ".join(sorted(set().union(*declared.values())))
-        raise ValueError(f"No notebook declares parameter(s) {', '.join(sorted(unknown))}; "
-                         f"they declare: {known}.")
-    out = Path(out)
-    (out / "executed").mkdir(parents=True, exist_ok=True)
+    declared = {nb: declared_parameters(nb) for nb in notebooks}
+    check_params(params, {nb.name: names for nb, names in declared.items()})
+    _check_corpus(corpus_path, params, declared)
+    output_folder(out / "executed")
     exporter = _exporter()
     reports: list[Report] = []
     bar = tqdm(notebooks, desc="Rendering reports", unit="notebook", disable=not progress)
     for notebook in bar:
         bar.set_postfix_str(notebook.name)
-        mine = {"corpus_path": str(corpus_path),
-                **{k: v for k, v in params.items() if k in declared[notebook]}}
+        given = {"corpus_path": str(corpus_path), "report_dir": str(out.resolve()), **params}
+        mine = {k: v for k, v in given.items() if k in declared[notebook] or k == "corpus_path"}
         executed = out / "executed" / notebook.name
         start = time.perf_counter()
-        nb = _execute(notebook, executed, mine, notebook.parent.resolve(),
-                      kernel_name=kernel_name, timeout=timeout)
+        nb = execute(notebook, executed, mine, notebook.parent.resolve(),
+                     kernel_name=kernel_name, timeout=timeout)
         seconds = time.perf_counter() - start
         problems = notebook_problems(nb)
         if problems:

@@ -50,3 +50,22 @@ def themed_corpus():
     docs = pd.DataFrame({"doc_id": list(THEMES),
                          "text": ["\n\n".join(sentences) for sentences in THEMES.values()]})
     return cl.load_corpus(docs)
+
+
+#: Two tiny essays on unrelated subjects, for the command-line tests.
+TWO_ESSAYS = {
+    "kites.txt": "Kites need steady wind and a long line. Children learn patience on the beach.\n\n"
+                 "A torn sail can be patched with tape. The frame matters more than the colour.",
+    "tea.txt": "Green tea wants water below boiling. Black tea takes it hotter and longer.\n\n"
+               "Leaves unfurl as they steep. A second infusion often tastes the sweetest.",
+}
+
+
+@pytest.fixture
+def essays(tmp_path):
+    """A folder of :data:`TWO_ESSAYS`."""
+    folder = tmp_path / "essays"
+    folder.mkdir()
+    for name, text in TWO_ESSAYS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

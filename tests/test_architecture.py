@@ -21,8 +21,8 @@ import convolab
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "convolab"
-LAYERS = ["corpus", "topics", "sentiment", "narrative", "plots"]
-TOP_MODULES = ["__init__.py", "embeddings.py", "report.py", "cli.py"]
+LAYERS = ["corpus", "topics", "sentiment", "compare", "narrative", "plots"]
+TOP_MODULES = ["__init__.py", "embeddings.py", "execute.py", "report.py", "cli.py"]
 DATA = ["templates"]  # the report index page (Jinja2), not code
 MAX_LINES = 420  # "no module over ~400 lines"
 
@@ -95,8 +95,8 @@ def test_no_module_is_too_long_to_read_in_one_sitting():
 
 PUBLIC_API = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPIC_METRICS",
               "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
-              "evaluate_sentiment", "training_report", "render_reports", "ReportError",
-              "narrative", "__version__"]
+              "evaluate_sentiment", "training_report", "compare", "over_time", "render_reports",
+              "ReportError", "narrative", "__version__"]
 
 
 def test_public_api_is_unchanged_by_the_layout():

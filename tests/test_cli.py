@@ -8,22 +8,6 @@ import pytest
 import convolab
 from convolab.cli import main
 
-ESSAYS = {
-    "kites.txt": "Kites need steady wind and a long line. Children learn patience on the beach.\n\n"
-                 "A torn sail can be patched with tape. The frame matters more than the colour.",
-    "tea.txt": "Green tea wants water below boiling. Black tea takes it hotter and longer.\n\n"
-               "Leaves unfurl as they steep. A second infusion often tastes the sweetest.",
-}
-
-
-@pytest.fixture
-def essays(tmp_path):
-    folder = tmp_path / "essays"
-    folder.mkdir()
-    for name, text in ESSAYS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
 
 def test_help_reads_well(capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -59,7 +43,7 @@ def test_corpus_writes_every_table_in_both_formats(essays, tmp_path, capsys):
     out = tmp_path / "tables"
     assert main(["corpus", str(essays), "--out", str(out), "-q"]) == 0
     corpus = convolab.load_corpus(essays)
-    for name in ("documents", "paragraphs", "sentences", "excluded", "removed"):
+    for name in ("documents", "paragraphs", "sentences", "excluded", "skipped", "removed"):
         expected = getattr(corpus, name)
         from_csv = pd.read_csv(out / f"{name}.csv")
         from_parquet = pd.read_parquet(out / f"{name}.parquet")
@@ -73,7 +57,22 @@ def test_corpus_writes_every_table_in_both_formats(essays, tmp_path, capsys):
 def test_corpus_csv_only(essays, tmp_path):
     out = tmp_path / "tables"
     assert main(["corpus", str(essays), "--out", str(out), "--formats", "csv", "-q"]) == 0
-    assert not list(out.glob("*.parquet")) and len(list(out.glob("*.csv"))) == 5
+    assert not list(out.glob("*.parquet")) and len(list(out.glob("*.csv"))) == 6
+
+
+def test_hidden_files_are_listed_as_skipped_unless_asked_for(essays, tmp_path):
+    (essays / ".draft.txt").write_text("A hidden draft about kites and wind and beaches and "
+                                       "sails that nobody meant to publish yet.", encoding="utf-8")
+    out = tmp_path / "tables"
+    assert main(["corpus", str(essays), "--out", str(out), "--formats", "csv", "-q"]) == 0
+    skipped = pd.read_csv(out / "skipped.csv")
+    assert skipped["path"].str.endswith(".draft.txt").sum() == 1
+    assert len(pd.read_csv(out / "documents.csv")) == 2
+    assert main(["corpus", str(essays), "--out", str(out), "--formats", "csv", "-q",
+                 "--include-hidden"]) == 0
+    assert len(pd.read_csv(out / "documents.csv")) == 3
+    skipped = pd.read_csv(out / "skipped.csv")
+    assert not skipped["path"].str.endswith(".draft.txt").any()
 
 
 def test_missing_corpus_is_a_clear_error(tmp_path, capsys):

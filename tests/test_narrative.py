@@ -52,7 +52,8 @@ def test_describe_corpus_states_the_counts():
     corpus = _corpus()
     story = describe_corpus(corpus)
     assert story.facts == {"name": "three <i>essays</i>", "n_documents": 3, "n_words": 460,
-                           "n_paragraphs": 10, "n_sentences": 30, "n_excluded": 0}
+                           "n_paragraphs": 10, "n_sentences": 30, "n_excluded": 0,
+                           "n_skipped": 0, "languages": {}}
     assert {"3", "460", "10", "30"} <= _numbers(story.text)
     assert "No input was excluded" in story.text
     assert "<i>" not in story.text and "&lt;i&gt;" in story.text
@@ -182,3 +183,45 @@ def test_narratives_match_a_loaded_corpus(tmp_path):
     assert "<script>" not in lengths.text
     assert narrative.describe_removed(corpus.removed, corpus.documents).facts["n_removed"] == \
         len(corpus.removed)
+
+
+def test_corpus_prose_counts_skipped_entries_and_languages(tmp_path):
+    from convolab import load_corpus
+    from convolab.narrative import describe_corpus, describe_skipped
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    english = ("The bank kept us waiting, but the teller apologised and fixed the account. "
+               "Service at the branch was slow all week, and the manager wrote to say sorry.")
+    russian = ("Обслуживание клиентов в банке было медленным. Сотрудники вежливо извинились "
+               "и помогли нам открыть счёт без лишних вопросов.")
+    (folder / "a.txt").write_text(english)
+    (folder / "b.txt").write_text(russian)
+    (folder / ".draft.txt").write_text(english + " Draft.")
+    (folder / "metadata.csv").write_text("file,author\na.txt,Ana\ngone.txt,Bo\n")
+    corpus = load_corpus(folder, min_words=5)
+    story = describe_corpus(corpus)
+    assert story.facts["n_skipped"] == 3 and story.facts["languages"] == {"ru": 1}
+    assert "3 entries were deliberately not read" in story.text
+    assert "1 document is not in English (1 in ru" in story.text
+    skipped = describe_skipped(corpus.skipped)
+    assert skipped.facts["by_reason"] == {"hidden file": 1, "metadata file": 1,
+                                          "metadata row for 'gone.txt'": 1}
+    assert skipped.text.startswith("3 entries were not read as an essay: 1 hidden file")
+
+
+def test_themes_from_one_document_have_no_interval_and_are_said_so():
+    from convolab.narrative.wording import ci_text, interval_counts
+
+    table = pd.DataFrame({"ci_low": [0.1, -0.4, -0.1, float("nan")],
+                          "ci_high": [0.3, -0.2, 0.2, float("nan")]})
+    facts, sentence = interval_counts(table, "themes", ["warm", "cold", "flat", "lone"])
+    assert (facts["n_above_zero"], facts["n_below_zero"], facts["n_include_zero"],
+            facts["n_without_interval"]) == (1, 1, 1, 1)
+    assert "For the remaining theme the interval includes zero" in sentence
+    assert sentence.endswith("1 of the 4 themes draws all its sentences from one document, so "
+                             "there is no interval (*lone*).")
+    facts, sentence = interval_counts(table.iloc[[2, 3]], "themes", ["flat", "lone"])
+    assert sentence.startswith("The one theme with an interval has one that includes zero")
+    assert ci_text(float("nan"), float("nan")) == ("no interval: its sentences come from one "
+                                                   "document")

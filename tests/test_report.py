@@ -18,10 +18,12 @@ import nbformat
 import pytest
 
 import convolab
+from convolab.execute import check_params, declared_parameters
 from convolab.report import (
     ReportError,
     find_notebooks,
     notebook_problems,
+    output_folder,
     parse_params,
     render_reports,
     strip_external_resources,
@@ -214,6 +216,75 @@ def test_unknown_parameter_is_an_error(tmp_path):
         render_reports(corpus, tmp_path / "out", ["tyop=1"], progress=False)
 
 
+DECLARED = {"01-corpus.ipynb": {"corpus_path": "../corpus", "min_words": 10, "report_dir": None},
+            "02-themes.ipynb": {"corpus_path": "../corpus", "min_words": 10, "unit": "sentence",
+                                "embedding": "minilm", "random_state": 0, "stability_seeds": 3,
+                                "alpha": 0.5, "fast": False}}
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"unit": "paragraph", "embedding": "static", "random_state": 7, "stability_seeds": 1},
+    {"min_words": 0, "alpha": 1, "fast": True},  # an int where the default is a float is fine
+])
+def test_check_params_accepts_good_values(params):
+    check_params(params, DECLARED)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"unit": "banana"}, "^Parameter unit='banana' is not accepted: use one of 'sentence', "
+                         "'paragraph', 'document'.$"),
+    ({"random_state": "abc"}, r"^Parameter random_state='abc' is not accepted: it must be an "
+                              r"integer \(the notebooks' default is 0\).$"),
+    ({"random_state": True}, "random_state=True is not accepted: it must be an integer"),
+    ({"stability_seeds": 0}, "stability_seeds=0 is not accepted: it must be at least 1"),
+    ({"min_words": -1}, "min_words=-1 is not accepted: it must be at least 0"),
+    ({"alpha": "x"}, "alpha='x' is not accepted: it must be a number"),
+    ({"fast": 1}, "fast=1 is not accepted: it must be true or false"),
+    ({"report_dir": "/x"}, "report_dir is set from the output folder"),
+    ({"tyop": 1}, "No notebook declares parameter 'tyop'"),
+])
+def test_check_params_names_parameter_value_and_what_is_accepted(params, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        check_params(params, DECLARED)
+    assert "\n" not in str(caught.value)
+
+
+def test_declared_parameters_reads_defaults(tmp_path):
+    notebooks = _tiny_notebook(tmp_path, 'x = 1')
+    nb = nbformat.read(notebooks / "00-tiny.ipynb", as_version=4)
+    nb.cells[1].source += '\nunit = "sentence"  # a comment\nn = 3\nwhere = Path("x")'
+    nbformat.write(nb, notebooks / "00-tiny.ipynb")
+    declared = declared_parameters(notebooks / "00-tiny.ipynb")
+    assert declared == {"corpus_path": "../corpus", "unit": "sentence", "n": 3,
+                        "where": 'Path("x")'}
+    check_params({"where": 5}, {"00-tiny.ipynb": declared})  # code, not a literal: unchecked
+
+
+def test_output_folder(tmp_path):
+    assert output_folder(tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    assert (tmp_path / "a" / "b").is_dir()
+    assert not output_folder(tmp_path / "c", create=False).exists()
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(NotADirectoryError, match="it is a file, not a folder"):
+        output_folder(tmp_path / "f")
+    with pytest.raises(NotADirectoryError, match=f"'{tmp_path / 'f'}' is a file, not a folder"):
+        output_folder(tmp_path / "f" / "g" / "h", create=False)
+
+
+def test_bad_parameters_fail_before_anything_runs(tmp_path, monkeypatch):
+    import convolab.report
+
+    def never(*args, **kwargs):
+        raise AssertionError("a notebook ran")
+
+    monkeypatch.setattr(convolab.report, "execute", never)
+    corpus = write_corpus(tmp_path / "essays")
+    for bad in (["unit=banana"], ["random_state=abc"], ["stability_seeds=0"]):
+        with pytest.raises(ValueError, match=bad[0].split("=")[0]):
+            render_reports(corpus, tmp_path / "out", bad, progress=False)
+    assert not (tmp_path / "out").exists()
+
+
 def test_missing_notebooks_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="No notebooks"):
         find_notebooks(tmp_path)
@@ -221,9 +292,13 @@ def test_missing_notebooks_folder_is_an_error(tmp_path):
 
 # --- the slow layer: real kernels --------------------------------------------------------------
 
-def _tiny_notebook(folder: Path, *sources: str, name: str = "00-tiny.ipynb") -> Path:
+def _tiny_notebook(folder: Path, *sources: str, name: str = "00-tiny.ipynb",
+                   report_dir: bool = False) -> Path:
+    """A notebook of ``sources`` whose parameters cell declares ``corpus_path`` (and
+    ``report_dir`` when asked)."""
     folder.mkdir(parents=True, exist_ok=True)
-    params = nbformat.v4.new_code_cell('corpus_path = "../corpus"')
+    params = nbformat.v4.new_code_cell('corpus_path = "../corpus"'
+                                       + ("\nreport_dir = None" if report_dir else ""))
     params.metadata["tags"] = ["parameters"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Tiny"), params,
                                          *map(nbformat.v4.new_code_cell, sources)])

@@ -154,3 +154,59 @@ def test_small_sparse_result_falls_back_to_kmeans_but_large_keeps_density():
     large = _blobs(100, 1200)  # 1,500 units: outliers are reassigned, topics kept
     _, how = clustering.choose_clusterer(large, clustering.plan(len(large)), "auto", 0)
     assert how.startswith("HDBSCAN")
+
+
+# --- settings that cannot work: one-line errors naming the setting ------------------------------
+
+@pytest.mark.parametrize("settings, message", [
+    ({"n_topics": 0}, r"^n_topics=0: give a whole number of topics of at least 1"),
+    ({"n_topics": -2}, r"^n_topics=-2:"),
+    ({"n_topics": 2.5}, r"^n_topics=2\.5:"),
+    ({"min_topic_size": 1}, r"^min_topic_size=1: a topic needs at least 2 units"),
+    ({"min_topic_size": 0}, r"^min_topic_size=0:"),
+    ({"unit": "chapter"}, r"^unit='chapter' is not supported; use one of 'sentence'"),
+    ({"embedding": "bert"}, r"^embedding='bert' is not supported"),
+    ({"clustering": "dbscan"}, r"^clustering='dbscan' is not supported"),
+    ({"n_terms": 0}, r"^n_terms=0:"),
+    ({"random_state": -1}, r"^random_state=-1: give an integer from 0"),
+    ({"random_state": "abc"}, r"^random_state='abc':"),
+])
+def test_a_bad_setting_fails_where_it_is_typed(settings, message):
+    with pytest.raises(ValueError, match=message) as caught:
+        TopicModel(**settings)
+    assert "\n" not in str(caught.value)
+
+
+def test_settings_are_checked_again_by_fit(themed_corpus):
+    tm = TopicModel(embedding="tfidf")
+    tm.min_topic_size = 1  # changed after construction, as set_params would
+    with pytest.raises(ValueError, match="^min_topic_size=1"):
+        tm.fit(themed_corpus)
+    assert TopicModel(n_topics=None, min_topic_size=None, random_state=None).n_topics is None
+
+
+def test_more_topics_than_units_is_a_clear_error(themed_corpus):
+    n = len(themed_corpus.sentences)
+    with pytest.raises(ValueError, match=f"^n_topics={n + 1} is more than the {n} sentence "
+                                         f"units to model; ask for at most {n} topics"):
+        TopicModel(embedding="tfidf", n_topics=n + 1).fit(themed_corpus)
+
+
+def test_forced_hdbscan_that_finds_nothing_says_what_to_do(themed_corpus):
+    with pytest.raises(ValueError, match="HDBSCAN found no topic.*smaller min_topic_size"):
+        TopicModel(embedding="tfidf", clustering="hdbscan", min_topic_size=500).fit(themed_corpus)
+
+
+def test_stability_without_a_seed(themed_corpus):
+    """random_state=None: the refits' seeds come from a fresh generator (documented)."""
+    tm = TopicModel(embedding="tfidf", n_topics=3, random_state=None).fit(themed_corpus)
+    ev = tm.evaluate(stability=True, n_seeds=2)
+    assert 0 < ev["stability_ari"] <= 1
+    assert tm._stability_seeds(3) != tm._stability_seeds(3)  # fresh each time
+    assert TopicModel(random_state=7)._stability_seeds(2) == [8, 9]
+
+
+def test_stability_needs_a_refit(fitted):
+    with pytest.raises(ValueError, match="^n_seeds=0: stability needs at least 1 refit"):
+        fitted.evaluate(stability=True, n_seeds=0)
+    assert "stability_ari" not in fitted.evaluate(n_seeds=0)  # irrelevant without stability

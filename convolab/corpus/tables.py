@@ -211,8 +211,9 @@ def _read_source(source, *, text_column: str, name: str | None, include_hidden: 
         folder, files, metadata_files = path, found.files, found.metadata
         excluded, skipped = found.excluded, found.skipped
         if not files and not excluded:
-            hidden = (f" (only {_entries(len(skipped))} that are hidden or metadata; "
-                      "pass include_hidden=True to read hidden ones)" if skipped else "")
+            hidden = (f" (only {_entries(len(skipped))} that are hidden or metadata; pass "
+                      "include_hidden=True, or --include-hidden, to read hidden ones)"
+                      if skipped else "")
             raise ValueError(f"The folder '{display_path(path)}' holds no files to read{hidden}."
                              " Put essays in it as .txt, .md or .html files (or a .csv/.jsonl/"
                              ".parquet with a text column).")

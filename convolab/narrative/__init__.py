@@ -13,17 +13,21 @@ would otherwise stay live.
 
 May import: the analysis layers (corpus, embeddings, topics, sentiment). Never plots, report
 or cli. Within the layer, the subject modules import only :mod:`.wording`; only
-:mod:`.findings` builds on :mod:`.themes` and :mod:`.tone`.
+:mod:`.findings` builds on :mod:`.themes` and :mod:`.tone`. :mod:`.tables` sits on top and
+imports none of them: it collapses long tables for a report and writes them in full beside it.
 """
 
-from . import corpus, findings, scorers, themes, tone
+from . import compare, corpus, findings, scorers, themes, tone
+from .compare import *  # noqa: F403
 from .corpus import *  # noqa: F403
 from .findings import *  # noqa: F403
 from .scorers import *  # noqa: F403
+from .tables import ShownTable, round_robin, show_table
 from .themes import *  # noqa: F403
 from .tone import *  # noqa: F403
 from .wording import Narrative, document_labels, label_map, md_escape
 
-__all__ = ["Narrative", "document_labels", "label_map", "md_escape",
+__all__ = ["Narrative", "ShownTable", "document_labels", "label_map", "md_escape", "round_robin",
+           "show_table",
            *corpus.__all__, *themes.__all__, *tone.__all__, *scorers.__all__,
-           *findings.__all__]
+           *findings.__all__, *compare.__all__]

@@ -23,6 +23,7 @@ __all__ = [
     "describe_lengths",
     "describe_metadata",
     "describe_removed",
+    "describe_skipped",
 ]
 
 REMOVAL_REASONS = RULES  # kind -> why; defined beside the rules in convolab.corpus.cleaning
@@ -38,9 +39,12 @@ def describe_corpus(corpus) -> Narrative:
     Returns
     -------
     Narrative
-        Facts: ``name, n_documents, n_words, n_paragraphs, n_sentences, n_excluded``.
+        Facts: ``name, n_documents, n_words, n_paragraphs, n_sentences, n_excluded,
+        n_skipped`` and ``languages`` (language code → documents, other than English).
     """
     docs = corpus.documents
+    skipped = getattr(corpus, "skipped", pd.DataFrame(columns=["path", "reason"]))
+    languages = Counter(docs["language"]) if "language" in docs else Counter()
     facts = {
         "name": corpus.name,
         "n_documents": len(docs),
@@ -48,6 +52,8 @@ def describe_corpus(corpus) -> Narrative:
         "n_paragraphs": len(corpus.paragraphs),
         "n_sentences": len(corpus.sentences),
         "n_excluded": len(corpus.excluded),
+        "n_skipped": len(skipped),
+        "languages": {k: n for k, n in languages.most_common() if k != "en"},
     }
     text = (
         f"The corpus **{md_escape(facts['name'])}** holds "
@@ -58,6 +64,15 @@ def describe_corpus(corpus) -> Narrative:
     text += ("No input was excluded." if facts["n_excluded"] == 0 else
              f"{plural(facts['n_excluded'], 'further input was', 'further inputs were')} "
              "excluded (see below).")
+    if facts["n_skipped"]:
+        text += (f" {plural(facts['n_skipped'], 'entry was', 'entries were')} deliberately "
+                 "not read as essays (see below).")
+    if facts["languages"]:
+        other = sum(facts["languages"].values())
+        found = listing([f"{n} in {md_escape(k)}" for k, n in facts["languages"].items()])
+        text += (f" {plural(other, 'document is', 'documents are')} not in English "
+                 f"({found}, by py3langid): the tone scorers read only English, so their "
+                 "sentences are flagged and left out of every tone figure.")
     return Narrative(text, facts)
 
 
@@ -189,4 +204,23 @@ def describe_excluded(excluded: pd.DataFrame) -> Narrative:
     reasons = listing([f"{n} {md_escape(k)}" for k, n in families.most_common()])
     text = (f"{plural(facts['n_excluded'], 'input was', 'inputs were')} excluded: {reasons}. "
             "The table gives each one's reason in full.")
+    return Narrative(text, facts)
+
+
+def describe_skipped(skipped: pd.DataFrame) -> Narrative:
+    """Entries deliberately not read: hidden files, metadata files, orphan metadata rows.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``n_skipped`` and ``by_reason`` (the reason up to its first comma → count).
+    """
+    if skipped.empty:
+        return Narrative("Nothing was skipped: every entry of the folder was read.",
+                         {"n_skipped": 0, "by_reason": {}})
+    families = Counter(str(r).split(",")[0] for r in skipped["reason"])
+    facts = {"n_skipped": len(skipped), "by_reason": dict(families.most_common())}
+    reasons = listing([f"{n} {md_escape(k)}" for k, n in families.most_common()])
+    text = (f"{plural(facts['n_skipped'], 'entry was', 'entries were')} not read as an essay: "
+            f"{reasons}. Hidden files are read with `load_corpus(..., include_hidden=True)`.")
     return Narrative(text, facts)

@@ -34,6 +34,7 @@ __all__ = [
     "describe_topic_tone_evidence",
     "summarize_findings",
     "topic_document_grid",
+    "topic_document_table",
 ]
 
 #: Below this many documents a corpus is called a tiny sample.
@@ -132,7 +133,8 @@ def describe_topic_tone_evidence(table: pd.DataFrame,
                          "score": float(r[f"{key}_score"]), "text": r[key]}
         listed.append(item)
         verdict = {"above": "warmer than neutral", "below": "more critical than neutral",
-                   "includes": "not distinguishable from neutral"}[item["side"]]
+                   "includes": "not distinguishable from neutral",
+                   "none": "not distinguishable from neutral"}[item["side"]]
         name = "outliers (no topic)" if item["topic"] == -1 else \
             f"{md_escape(item['label'])} (topic {item['topic']})"
         lines.append(f"- **{name}**: mean {num(item['mean'])}, "
@@ -157,6 +159,23 @@ def topic_document_grid(table: pd.DataFrame) -> pd.DataFrame:
     grid = cells.pivot_table(index=["topic", "label"], columns="doc_id", values="cell",
                              aggfunc="first")
     return grid.fillna("")
+
+
+def topic_document_table(table: pd.DataFrame, documents: pd.DataFrame | None = None, *,
+                         max_documents: int = 8) -> pd.DataFrame:
+    """Tone per theme and document, in the shape that reads best at this corpus size.
+
+    With at most ``max_documents`` documents, the :func:`topic_document_grid` (themes ×
+    documents); with more, whose columns would not fit a page, one row per (theme, document)
+    cell, warmest first: ``topic, label, doc_id, document, mean, ci_low, ci_high, n``.
+    """
+    if table.empty or table["doc_id"].nunique() <= max_documents:
+        return topic_document_grid(table) if len(table) else table
+    labels = label_map(documents)
+    cells = table.sort_values(["mean", "topic", "doc_id"], ascending=[False, True, True])
+    cells = cells.assign(document=cells["doc_id"].map(lambda d: labels.get(d, d)))
+    return cells[["topic", "label", "doc_id", "document", "mean", "ci_low", "ci_high", "n"]] \
+        .round(3).reset_index(drop=True)
 
 
 def describe_topic_document_tone(table: pd.DataFrame, documents: pd.DataFrame | None = None, *,
@@ -207,7 +226,7 @@ def describe_topic_document_tone(table: pd.DataFrame, documents: pd.DataFrame | 
                      f"*{md_escape(labels.get(lo['doc_id'], lo['doc_id']))}* "
                      f"({num(lo['mean'])}, n = {lo['n']}).")
     for _, r in cells.iterrows():
-        if side_of_zero(r["ci_low"], r["ci_high"]) != "includes":
+        if side_of_zero(r["ci_low"], r["ci_high"]) in ("above", "below"):
             facts["cells_excluding_zero"].append(
                 {"topic": int(r["topic"]), "label": r["label"], "doc_id": r["doc_id"],
                  "mean": float(r["mean"]), "ci_low": float(r["ci_low"]),
@@ -276,11 +295,14 @@ def describe_limits(corpus, evaluation: pd.Series | None = None,
         width = scored["ci_high"] - scored["ci_low"]
         w = scored.loc[width.idxmax()]
         facts["widest"] = {"doc_id": w["doc_id"], "width": float(width.max()), "n": int(w["n"])}
-        lines.append(f"- **Intervals treat sentences as independent.** The bootstrap resamples "
-                     "sentences, but sentences of one essay share an author, a subject and a "
-                     "style, so the 95% intervals are narrower than the real uncertainty: read "
-                     "them as a lower bound, and an interval that only just excludes zero as "
-                     f"weak evidence. The widest, for *{md_escape(labels.get(w['doc_id'], w['doc_id']))}* "
+        lines.append(f"- **Intervals.** Sentences of one essay share an author, a subject and "
+                     "a style, so they are not independent. Where a number pools sentences from "
+                     "several essays (a theme's tone; a group's in the comparison notebook) its "
+                     "95% interval resamples whole documents, and a theme found in one essay "
+                     "has no interval. An essay's own interval can only resample its sentences, "
+                     "so it is narrower than the real uncertainty: read it as a lower bound, "
+                     "and an interval that only just excludes zero as weak evidence. The "
+                     f"widest, for *{md_escape(labels.get(w['doc_id'], w['doc_id']))}* "
                      f"({w['n']} sentences), spans {facts['widest']['width']:.2f}.")
     ari = None if evaluation is None else evaluation.get("stability_ari")
     facts["stability_ari"] = None if ari is None or pd.isna(ari) else float(ari)

@@ -23,7 +23,14 @@ from ..sentiment.flags import UNSCORED
 
 #: Quotes longer than this are cut (with "…") in prose; tables keep the full text.
 QUOTE_CHARS = 300
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~$@-])")
+# What Markdown renderers turn into live links without any link syntax: nbconvert's mistune
+# links "http(s)://…"; GitHub-flavoured renderers (JupyterLab's marked, GitHub) also link
+# "www.…", "ftp://…" and e-mail addresses, matching scheme and "www" in any case. Escaping
+# the scheme's colon, the dot after "www" and the "@" (escaped with the other specials above)
+# leaves nothing for them to match; every renderer shows the escaped characters as themselves.
+_SCHEME_COLON = re.compile(r"(?<=[A-Za-z0-9+.-]):(?=\S)")
+_WWW_DOT = re.compile(r"(?i)(?<=www)\.")
 
 
 @dataclass
@@ -49,14 +56,22 @@ class Narrative:
 
 
 def md_escape(value) -> str:
-    """Escape text for Markdown rendered to HTML: HTML entities first, then Markdown syntax.
+    """Escape corpus text for Markdown rendered to HTML: it shows as typed and stays inert.
+
+    HTML entities first (no markup), then Markdown syntax, ``$`` (no maths in JupyterLab) and
+    whatever a renderer would auto-link: the ``:`` of a scheme (``https://…``, ``mailto:…``),
+    the ``.`` of ``www.`` and the ``@`` of an e-mail address are backslash-escaped, so a URL in
+    a title or a sentence is text, never a live ``<a href>``.
 
     Examples
     --------
     >>> md_escape("<script>alert(1)</script> *now*")
     '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*now\\\\*'
+    >>> print(md_escape("See https://example.com or www.example.com; costs $5"))
+    See https\\://example.com or www\\.example.com; costs \\$5
     """
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+    return _WWW_DOT.sub(r"\\.", _SCHEME_COLON.sub(r"\\:", text))
 
 
 def is_present(value) -> bool:
@@ -95,7 +110,9 @@ def num(value: float, digits: int = 2) -> str:
 
 
 def ci_text(low: float, high: float) -> str:
-    """``95% CI −0.21 to +0.03``."""
+    """``95% CI −0.21 to +0.03``; without an interval (one document), says so."""
+    if pd.isna(low) or pd.isna(high):
+        return "no interval: its sentences come from one document"
     return f"95% CI {num(low)} to {num(high)}"
 
 
@@ -115,7 +132,9 @@ def label_map(documents: pd.DataFrame | None) -> dict:
 
 
 def side_of_zero(low: float, high: float) -> str:
-    """``"above"``, ``"below"`` or ``"includes"`` zero."""
+    """``"above"``, ``"below"`` or ``"includes"`` zero, or ``"none"`` without an interval."""
+    if pd.isna(low) or pd.isna(high):
+        return "none"
     if low > 0:
         return "above"
     if high < 0:
@@ -144,9 +163,10 @@ def interval_counts(table: pd.DataFrame, things: str, labels) -> tuple[dict, str
     names = list(labels)
     above = [n for n, s in zip(names, sides) if s == "above"]
     below = [n for n, s in zip(names, sides) if s == "below"]
+    without = [n for n, s in zip(names, sides) if s == "none"]
     facts = {"n_above_zero": len(above), "n_below_zero": len(below),
-             "n_include_zero": len(sides) - len(above) - len(below),
-             "above_zero": above, "below_zero": below}
+             "n_include_zero": sides.count("includes"), "n_without_interval": len(without),
+             "above_zero": above, "below_zero": below, "without_interval": without}
     n = len(sides)
     if n == 1:
         sentence = {"above": "Its interval lies entirely above zero: positive beyond sampling "
@@ -154,7 +174,9 @@ def interval_counts(table: pd.DataFrame, things: str, labels) -> tuple[dict, str
                     "below": "Its interval lies entirely below zero: negative beyond sampling "
                              "noise.",
                     "includes": "Its interval includes zero, so its tone cannot be told apart "
-                                "from neutral."}[sides[0]]
+                                "from neutral.",
+                    "none": "Its sentences all come from one document, so there is no interval "
+                            "and its tone cannot be told apart from neutral."}[sides[0]]
         return facts, sentence
 
     def listed(xs):
@@ -169,18 +191,29 @@ def interval_counts(table: pd.DataFrame, things: str, labels) -> tuple[dict, str
                          f"{where} zero{listed(members)}")
         else:
             parts.append(f"none has an interval entirely {where} zero")
-    sentence = "; ".join(parts)
-    sentence = sentence[0].upper() + sentence[1:] + ". "
-    rest = facts["n_include_zero"]
-    if rest == n:
-        sentence = (f"Every one of the {n} {things} has an interval that includes zero: none "
-                    "has a tone distinguishable from neutral at this sample size.")
-    elif rest == 1:
-        sentence += (f"For the remaining {things[:-1]} the interval includes zero, so its tone "
-                     "cannot be told apart from neutral.")
-    elif rest:
-        sentence += (f"For the other {rest} the interval includes zero, so their tone cannot "
-                     "be told apart from neutral.")
+    rest, with_interval = facts["n_include_zero"], n - len(without)
+    if with_interval == 1 and rest == 1:
+        sentence = (f"The one {things[:-1]} with an interval has one that includes zero: its "
+                    "tone cannot be told apart from neutral. ")
+    elif with_interval and rest == with_interval:
+        scope = " with an interval" if without else ""
+        sentence = (f"Every one of the {with_interval} {things}{scope} has an interval that "
+                    "includes zero: none has a tone distinguishable from neutral at this "
+                    "sample size. ")
+    else:
+        sentence = "; ".join(parts)
+        sentence = sentence[0].upper() + sentence[1:] + ". "
+        if rest == 1:
+            sentence += (f"For the remaining {things[:-1]} the interval includes zero, so its "
+                         "tone cannot be told apart from neutral. ")
+        elif rest:
+            sentence += (f"For the other {rest} the interval includes zero, so their tone "
+                         "cannot be told apart from neutral. ")
+    if without:
+        one = len(without) == 1
+        sentence += (f"{len(without)} of the {n} {things} {'draws' if one else 'draw'} all "
+                     f"{'its' if one else 'their'} sentences from one document, so there is no "
+                     f"interval{listed(without)}.")
     return facts, sentence.strip()
 
 

@@ -3,6 +3,8 @@
 Each function takes a tidy frame from :class:`convolab.Corpus` plus column names, draws on
 ``ax`` (a new figure when omitted), optionally saves, and returns the ``Axes``. None calls
 ``plt.show()``: in a notebook the inline backend shows the figure, elsewhere the caller decides.
+Past ``max_bars`` documents (or ``max_legend`` legend entries) a figure shows the ends and says
+how many it left out, so it reads the same at five essays and at thousands.
 """
 
 from __future__ import annotations
@@ -11,30 +13,25 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._base import (
+    MAX_LEGEND,
+    MAX_ROWS,
+    OTHER,
+    count,
+    ends,
+    finish,
+    height,
+    mark_gap,
+    new_axes,
+    plain,
+    positions,
+)
+
 __all__ = ["plot_document_lengths", "plot_removed"]
 
-#: One height per bar keeps labels readable whether a corpus holds four essays or forty.
+#: One height per bar keeps labels readable whether a figure shows four bars or twenty.
 _BAR_HEIGHT = 0.38
-
-
-def _axes(ax, n_bars: int, width: float = 7.0):
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(figsize=(width, max(2.0, 1.0 + _BAR_HEIGHT * n_bars)),
-                         layout="constrained")
-    return ax
-
-
-def _save(ax, save: str | Path | None) -> None:
-    if save is not None:
-        ax.figure.savefig(save, dpi=150, bbox_inches="tight")
-
-
-def _short(label: str, width: int = 48) -> str:
-    label = str(label)
-    return label if len(label) <= width else label[: width - 1] + "…"
+_UNITS = {"n_words": "words", "n_paragraphs": "paragraphs", "n_sentences": "sentences"}
 
 
 def plot_document_lengths(
@@ -42,6 +39,7 @@ def plot_document_lengths(
     *,
     measure: str = "n_words",
     label: str = "doc_id",
+    max_bars: int = MAX_ROWS,
     ax=None,
     save: str | Path | None = None,
 ):
@@ -55,8 +53,11 @@ def plot_document_lengths(
         Column to plot: ``"n_words"``, ``"n_paragraphs"`` or ``"n_sentences"``.
     label : str
         Column naming each bar (``"doc_id"``, ``"title"``, or a column you added).
+    max_bars : int
+        With more documents, the longest and the shortest are shown (half each) and a line
+        between them says how many documents, of what lengths, are left out.
     ax : matplotlib Axes, optional
-        Where to draw; a new figure is made when omitted.
+        Where to draw; a new figure, sized to the bars shown, is made when omitted.
     save : path, optional
         Also write the figure to this file.
 
@@ -73,20 +74,24 @@ def plot_document_lengths(
     """
     import seaborn as sns
 
-    frame = documents[[label, measure]].copy()
-    frame[label] = frame[label].map(_short)
-    frame = frame.sort_values(measure, ascending=False)
-    ax = _axes(ax, len(frame))
-    sns.barplot(data=frame, x=measure, y=label, color=sns.color_palette()[0], ax=ax)
-    for container in ax.containers:
-        ax.bar_label(container, fmt="%d", padding=3, fontsize=9)
-    ax.set_xlabel({"n_words": "words", "n_paragraphs": "paragraphs",
-                   "n_sentences": "sentences"}.get(measure, measure) + " after cleaning")
-    ax.set_ylabel("")
+    frame = documents[[label, measure]].sort_values(measure, ascending=False, kind="stable")
+    top, bottom = ends(range(len(frame)), max_bars)
+    shown = frame.iloc[top + bottom]
+    y, gap = positions(len(top), len(bottom))
+    ax = new_axes(ax, (7.0, height(len(y) + (gap is not None), per_row=_BAR_HEIGHT, extra=1.0)))
+    bars = ax.barh(y, shown[measure].to_numpy(), height=0.8, color=sns.color_palette()[0])
+    ax.bar_label(bars, fmt="%d", padding=3, fontsize=9)
+    ax.set_yticks(y, [plain(v, 48) for v in shown[label]])
+    unit = _UNITS.get(measure, measure)
+    if gap is not None:
+        hidden = frame[measure].iloc[len(top): len(frame) - len(bottom)]
+        mark_gap(ax, gap, f"… {count(len(hidden), 'more document')}, "
+                          f"{hidden.min():,} to {hidden.max():,} {unit} …")
+    ax.set_ylim(max(y) + 0.6 if y else 0.6, -0.6)  # longest at the top
+    ax.set_xlabel(unit + " after cleaning")
     ax.margins(x=0.12)
     sns.despine(ax=ax)
-    _save(ax, save)
-    return ax
+    return finish(ax, save)
 
 
 def plot_removed(
@@ -94,6 +99,8 @@ def plot_removed(
     *,
     by: str = "kind",
     hue: str | None = None,
+    max_bars: int = MAX_ROWS,
+    max_legend: int = MAX_LEGEND,
     ax=None,
     save: str | Path | None = None,
 ):
@@ -104,9 +111,10 @@ def plot_removed(
     removed : DataFrame
         The cleaning log, ``corpus.removed`` (``doc_id, kind, text``).
     by : str
-        Column to count along the bars.
+        Column to count along the bars; past ``max_bars`` values the rarest are pooled.
     hue : str, optional
-        Column to split each bar by (e.g. ``"doc_id"``); stacked.
+        Column to split each bar by (e.g. ``"doc_id"``); stacked. The legend names the
+        ``max_legend - 1`` values with the most removals and pools the rest ("12 other").
     ax : matplotlib Axes, optional
     save : path, optional
 
@@ -117,31 +125,57 @@ def plot_removed(
     """
     import seaborn as sns
 
-    counts = removed[by].value_counts()
-    ax = _axes(ax, max(1, len(counts)))
+    counts = removed[by].value_counts(sort=True)
+    keys = list(counts.index)
+    if len(keys) > max_bars:
+        rest = keys[max_bars - 1:]
+        other = f"{len(rest):,} other {by} values"
+        keys = keys[: max_bars - 1] + [other]
+    else:
+        rest, other = [], None
+    rows = removed[by].where(~removed[by].isin(rest), other) if rest else removed[by]
+    rows = rows.astype(str)
+    keys = [str(k) for k in keys]
+    n_entries = 0
+    if hue is not None and not removed.empty:
+        groups = removed[hue].astype(str)
+        ranked = list(groups.value_counts(sort=True).index)
+        n_entries = min(len(ranked), max_legend)
+    size = (7.0 if hue is None else 8.5,
+            max(height(len(keys), per_row=_BAR_HEIGHT, extra=1.0), 0.8 + 0.24 * n_entries))
+    ax = new_axes(ax, size)
     if counts.empty:
         ax.text(0.5, 0.5, "cleaning removed nothing", ha="center", va="center",
                 transform=ax.transAxes)
         ax.set_axis_off()
-        _save(ax, save)
-        return ax
-    order = list(counts.index)
+        return finish(ax, save)
+    y = list(range(len(keys)))
     if hue is None:
-        sns.countplot(data=removed, y=by, order=order, color=sns.color_palette()[1], ax=ax)
-        for container in ax.containers:
-            ax.bar_label(container, fmt="%d", padding=3, fontsize=9)
+        totals = rows.value_counts().reindex(keys).to_numpy()
+        bars = ax.barh(y, totals, height=0.8, color=sns.color_palette()[1])
+        ax.bar_label(bars, fmt="%d", padding=3, fontsize=9)
     else:
-        table = pd.crosstab(removed[by], removed[hue].map(_short)).loc[order[::-1]]
-        table.plot.barh(stacked=True, ax=ax, width=0.7,
-                        color=sns.color_palette(n_colors=table.shape[1]))
-        ax.legend(title=hue, fontsize=8, title_fontsize=9, frameon=False,
+        named = ranked[: max_legend - 1] if len(ranked) > max_legend else ranked
+        what = "documents" if hue == "doc_id" else f"{hue} values"
+        pooled = f"{len(ranked) - len(named):,} other {what}" if len(named) < len(ranked) \
+            else None
+        groups = groups.where(groups.isin(named), pooled) if pooled else groups
+        table = pd.crosstab(rows, groups).reindex(index=keys, columns=named + ([pooled] if
+                                                                              pooled else []))
+        colours = sns.color_palette(n_colors=len(named)) + ([OTHER] if pooled else [])
+        left = pd.Series(0, index=keys)
+        for column, colour in zip(table.columns, colours):
+            ax.barh(y, table[column].to_numpy(), left=left.to_numpy(), height=0.7, color=colour,
+                    label=plain(column, 40))
+            left += table[column]
+        ax.legend(title=plain(hue), fontsize=8, title_fontsize=9, frameon=False,
                   bbox_to_anchor=(1.01, 1), loc="upper left")
+    ax.set_yticks(y, [plain(k, 48) for k in keys])
+    ax.set_ylim(len(keys) - 0.4, -0.6)  # most frequent at the top
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("pieces of text removed")
-    ax.set_ylabel("")
     ax.margins(x=0.12)
     sns.despine(ax=ax)
-    _save(ax, save)
-    return ax
+    return finish(ax, save)

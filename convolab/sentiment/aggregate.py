@@ -6,10 +6,12 @@ Conventions shared by every function here:
   of means, shares and arcs (``exclude_flags``); their count is reported as ``n_excluded``.
 - A sentence is *neutral* when ``|sentiment| < NEUTRAL_BAND`` (0.05, VADER's own convention),
   *positive* above it and *negative* below ``-NEUTRAL_BAND``.
-- Confidence intervals are percentile bootstraps of the mean over sentences (2,000 resamples,
-  95 %), seeded from ``random_state`` and the group's key, so a group's interval does not
-  depend on which other groups are in the table. Sentences of one essay are not independent,
-  so read the intervals as a lower bound on the uncertainty.
+- Confidence intervals are percentile bootstraps (2,000 resamples, 95 %), seeded from
+  ``random_state`` and the group's key, so a group's interval does not depend on which other
+  groups are in the table. Where a group's sentences come from several documents (a topic, an
+  author) pass ``cluster="doc_id"``: whole documents are resampled, because sentences of one
+  essay are not independent (:mod:`convolab.sentiment.resample`). Within one document only
+  sentences can be resampled.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from .flags import UNSCORED
+from .resample import N_BOOT, bootstrap_ci, bootstrap_ratio
 
 logger = logging.getLogger(__name__)
 
 NEUTRAL_BAND = 0.05
-N_BOOT = 2000
 ARC_WINDOW = 5
 SUMMARY_COLUMNS = ["n", "mean", "ci_low", "ci_high", "share_positive", "share_neutral",
                    "share_negative", "n_excluded"]
@@ -41,24 +43,17 @@ def _usable(scores: pd.DataFrame, column: str, exclude_flags) -> pd.Series:
     return keep & scores[column].notna()
 
 
-def bootstrap_ci(values: np.ndarray, *, n_boot: int = N_BOOT, ci: float = 0.95,
-                 random_state: int | np.random.SeedSequence = 0) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean; ``(x, x)`` for a single value."""
-    values = np.asarray(values, dtype=float)
-    if len(values) == 0:
-        return float("nan"), float("nan")
-    mean = float(values.mean())
-    if len(values) == 1 or np.ptp(values) == 0:
-        return mean, mean
-    rng = np.random.default_rng(random_state)
-    means = values[rng.integers(0, len(values), size=(n_boot, len(values)))].mean(axis=1)
-    low, high = np.quantile(means, [(1 - ci) / 2, (1 + ci) / 2])
-    # Monte-Carlo noise must never put the interval beside its own point estimate.
-    return float(min(low, mean)), float(max(high, mean))
-
-
-def _summarise(values: np.ndarray, seed, n_excluded: int, *, n_boot, ci, neutral_band) -> dict:
-    low, high = bootstrap_ci(values, n_boot=n_boot, ci=ci, random_state=seed)
+def _summarise(values: np.ndarray, seed, n_excluded: int, *, n_boot, ci, neutral_band,
+               clusters: np.ndarray | None = None) -> dict:
+    if clusters is None:
+        low, high = bootstrap_ci(values, n_boot=n_boot, ci=ci, random_state=seed)
+    else:
+        _, code = np.unique(clusters, return_inverse=True)
+        sums = np.bincount(code, values, minlength=code.max() + 1 if len(code) else 0)
+        counts = np.bincount(code, minlength=len(sums)).astype(float)
+        low, high = (float(x[0]) for x in bootstrap_ratio(sums[:, None], counts[:, None],
+                                                         n_boot=n_boot, ci=ci,
+                                                         random_state=seed))
     n = len(values)
     share = (lambda mask: float(mask.mean())) if n else (lambda mask: float("nan"))
     return {"n": n, "mean": float(values.mean()) if n else float("nan"), "ci_low": low,
@@ -74,7 +69,7 @@ def _seed(random_state: int, key) -> np.random.SeedSequence:
 def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
                  column: str = "sentiment", neutral_band: float = NEUTRAL_BAND,
                  n_boot: int = N_BOOT, ci: float = 0.95, random_state: int = 0,
-                 exclude_flags=UNSCORED) -> pd.DataFrame:
+                 exclude_flags=UNSCORED, cluster: str | None = None) -> pd.DataFrame:
     """Tone per group of sentences, with a seeded bootstrap confidence interval.
 
     Parameters
@@ -93,12 +88,16 @@ def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
         Seed; the same seed gives the same intervals.
     exclude_flags : collection of str
         Flags whose sentences are left out (default ``empty`` and ``non-english``).
+    cluster : str, optional
+        Resample whole units of this column (``"doc_id"``) instead of sentences. The interval
+        is NaN for a group whose sentences come from fewer than two such units.
 
     Returns
     -------
     DataFrame
         One row per group: the ``by`` columns, ``n, mean, ci_low, ci_high, share_positive,
-        share_neutral, share_negative, n_excluded``.
+        share_neutral, share_negative, n_excluded`` (and ``n_docs`` with ``cluster``: how many
+        distinct units the sentences come from).
 
     Examples
     --------
@@ -109,7 +108,7 @@ def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
     1      b  1  -0.4
     """
     keys = [by] if isinstance(by, str) else list(by)
-    missing = [k for k in keys if k not in scores.columns]
+    missing = [k for k in keys + ([cluster] if cluster else []) if k not in scores.columns]
     if missing:
         raise KeyError(f"scores has no column(s) {missing} to group by")
     usable = _usable(scores, column, exclude_flags)
@@ -118,10 +117,14 @@ def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
         ok = usable.loc[group.index]
         values = group.loc[ok, column].to_numpy(float)
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(keys, key)),
-                     **_summarise(values, _seed(random_state, key), int((~ok).sum()),
-                                  n_boot=n_boot, ci=ci, neutral_band=neutral_band)})
-    return pd.DataFrame(rows, columns=keys + SUMMARY_COLUMNS)
+        clusters = group.loc[ok, cluster].to_numpy() if cluster else None
+        row = {**dict(zip(keys, key)),
+               **_summarise(values, _seed(random_state, key), int((~ok).sum()), n_boot=n_boot,
+                            ci=ci, neutral_band=neutral_band, clusters=clusters)}
+        if cluster:
+            row["n_docs"] = len(set(clusters))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=keys + SUMMARY_COLUMNS + (["n_docs"] if cluster else []))
 
 
 def sentiment_arc(scores: pd.DataFrame, doc_id: str | None = None, *,
@@ -179,7 +182,8 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
                     *, unit: str | None = None, include_outliers: bool = True,
                     n_evidence: int = 1, column: str = "sentiment",
                     neutral_band: float = NEUTRAL_BAND, n_boot: int = N_BOOT, ci: float = 0.95,
-                    random_state: int = 0, exclude_flags=UNSCORED) -> pd.DataFrame:
+                    random_state: int = 0, exclude_flags=UNSCORED,
+                    cluster: str | None = "doc_id") -> pd.DataFrame:
     """Tone per topic, from the sentences inside each topic's units, with evidence.
 
     Parameters
@@ -201,11 +205,16 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
     n_evidence : int
         How many most positive / most negative sentences to cite per topic (joined by
         " | " in the text columns when above 1).
+    cluster : str or None
+        The interval resamples whole documents (default), because a topic's sentences from
+        one essay are not independent; a topic found in one document has no interval (NaN).
+        ``None`` resamples sentences.
 
     Returns
     -------
     DataFrame
-        One row per topic: ``topic, label, n_units`` and the :func:`sentiment_by` columns,
+        One row per topic: ``topic, label, n_units`` and the :func:`sentiment_by` columns
+        (with ``n_docs``, the documents its scored sentences come from),
         plus ``most_positive, most_positive_score, most_positive_doc_id,
         most_positive_sent_id`` and the same four for ``most_negative``.
     """
@@ -218,7 +227,7 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
         joined = joined[joined["topic"] != -1]
     table = sentiment_by(joined, by="topic", column=column, neutral_band=neutral_band,
                          n_boot=n_boot, ci=ci, random_state=random_state,
-                         exclude_flags=exclude_flags)
+                         exclude_flags=exclude_flags, cluster=cluster)
     n_units = assignments.groupby("topic").size().rename("n_units")
     evidence = _evidence(joined[_usable(joined, column, exclude_flags)], column, n_evidence)
     table = table.merge(n_units, on="topic", how="left").merge(evidence, on="topic", how="left")

@@ -72,6 +72,42 @@ def check_size(n: int, unit: str) -> None:
                          f"{MIN_UNITS}. Use {finer} (or add documents).")
 
 
+def check_settings(params: dict, n_units: int | None = None) -> None:
+    """Raise a one-line ValueError, naming the setting, for a TopicModel setting that cannot work.
+
+    ``params`` are :meth:`TopicModel.get_params`; with ``n_units``, ``n_topics`` is also checked
+    against the corpus (k-means cannot make more clusters than there are points).
+    """
+    from ..corpus import UNITS
+    from ..embeddings import BACKENDS
+
+    def integer(value) -> bool:
+        return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+    choices = {"unit": UNITS, "embedding": BACKENDS, "clustering": ("auto", "hdbscan", "kmeans")}
+    for name, allowed in choices.items():
+        if params[name] not in allowed:
+            raise ValueError(f"{name}={params[name]!r} is not supported; use one of "
+                             f"{', '.join(map(repr, allowed))}.")
+    n, unit = params["n_topics"], params["unit"]
+    if n is not None and (not integer(n) or n < 1):
+        raise ValueError(f"n_topics={n!r}: give a whole number of topics of at least 1, or None "
+                         "to let the clustering choose.")
+    if n is not None and n_units is not None and n > n_units:
+        raise ValueError(f"n_topics={n} is more than the {n_units} {unit} units to model; ask "
+                         f"for at most {n_units} topics, or use a finer unit or more documents.")
+    size = params["min_topic_size"]
+    if size is not None and (not integer(size) or size < 2):
+        raise ValueError(f"min_topic_size={size!r}: a topic needs at least 2 units; give 2 or "
+                         "more, or None to scale it with the corpus.")
+    if not integer(params["n_terms"]) or params["n_terms"] < 1:
+        raise ValueError(f"n_terms={params['n_terms']!r}: give at least 1 term per topic.")
+    seed = params["random_state"]
+    if seed is not None and (not integer(seed) or not 0 <= seed < 2**32):
+        raise ValueError(f"random_state={seed!r}: give an integer from 0 to 2**32 - 1, or None "
+                         "for fresh randomness.")
+
+
 def make_umap(p: ClusterPlan, n: int, random_state: int):
     from ..embeddings import import_tqdm_quietly
 
@@ -181,6 +217,10 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     clusterer, how = choose_clusterer(reduced, p, method, random_state, n_topics)
     labels = np.asarray(clusterer.fit(reduced).labels_)
     raw_outliers = float(np.mean(labels == -1))
+    if raw_outliers == 1:  # only a forced HDBSCAN gets here; "auto" falls back to k-means
+        raise ValueError(f"HDBSCAN found no topic in {n} units with min_topic_size="
+                         f"{p.min_cluster_size}; use a smaller min_topic_size, or "
+                         "clustering='auto' (falls back to k-means).")
     if reduce_outliers and 0 < raw_outliers < 1:
         ids = sorted(set(labels.tolist()) - {-1})
         nearest = np.asarray(ids)[(embeddings @ centroids(embeddings, labels, ids).T).argmax(1)]

@@ -45,20 +45,28 @@ class TopicModel:
         ``"auto"`` tries HDBSCAN and falls back to k-means (silhouette-chosen k) when density
         clustering finds fewer than two topics or leaves most units unassigned.
     n_topics : int, optional
-        Force k-means with this many topics.
+        Force k-means with this many topics (at least 1, at most the number of units).
     min_topic_size : int, optional
-        HDBSCAN's minimum cluster size; by default it scales with the corpus.
+        HDBSCAN's minimum cluster size (at least 2); by default it scales with the corpus.
     n_terms : int
         Terms kept per topic.
     reduce_outliers : bool
         Move units HDBSCAN left unassigned to their nearest topic (BERTopic's
         ``reduce_outliers`` with the embeddings strategy); the share before is still reported.
-    random_state : int
-        Seed for UMAP, k-means and the representation model.
+    random_state : int or None
+        Seed for UMAP, k-means and the representation model; ``None`` draws fresh randomness
+        (results then differ between runs).
     cache_dir : path, optional
         Embedding cache folder (``False`` disables the cache).
     progress : bool
         Show a progress bar while embedding.
+
+    Notes
+    -----
+    Settings are stored unchanged, as scikit-learn does, and checked twice: when the model is
+    made (a mistake shows where it was typed) and again by :meth:`fit` (settings may be changed
+    in between), which also checks them against the corpus (``n_topics`` at most the number of
+    units). Each mistake is a one-line ``ValueError`` naming the setting and what to do.
 
     Examples
     --------
@@ -82,6 +90,10 @@ class TopicModel:
         self.random_state = random_state
         self.cache_dir = cache_dir
         self.progress = progress
+        self._check_params()
+
+    def _check_params(self, n_units: int | None = None) -> None:
+        clustering.check_settings(self.get_params(), n_units)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, corpus: Corpus | pd.DataFrame, embeddings: np.ndarray | None = None):
@@ -101,6 +113,7 @@ class TopicModel:
             ``representatives_`` and ``bertopic_`` set.
         """
         units = self._units(corpus)
+        self._check_params(n_units=len(units))
         clustering.check_size(len(units), self.unit)
         self.embedder_ = self._make_embedder()
         texts = units["text"].tolist()
@@ -271,8 +284,11 @@ class TopicModel:
         ----------
         stability : bool
             Also refit with ``n_seeds`` other seeds (embeddings come from the cache) and report
-            the mean adjusted Rand index against this fit.
+            the mean adjusted Rand index against this fit. The seeds are ``random_state + 1``
+            to ``random_state + n_seeds``; with ``random_state=None`` they are drawn from a
+            fresh generator, so the estimate then varies from run to run.
         n_seeds : int
+            At least 1.
 
         Returns
         -------
@@ -281,6 +297,10 @@ class TopicModel:
             outlier_share_before_reassignment`` and, on request, ``stability_ari``.
         """
         self._check_fitted()
+        if stability and (isinstance(n_seeds, bool) or not isinstance(n_seeds, (int, np.integer))
+                          or n_seeds < 1):
+            raise ValueError(f"n_seeds={n_seeds!r}: stability needs at least 1 refit; give "
+                             "n_seeds=1 or more, or stability=False.")
         term_lists = [self.topic_terms_.loc[self.topic_terms_.topic == t]
                       .sort_values("rank")["term"].head(self.n_terms).tolist()
                       for t in self.topic_ids_]
@@ -297,11 +317,15 @@ class TopicModel:
                 self.embedder_ = self._make_embedder()
             vectors = embed(self.assignments_["text"].tolist(), self.embedder_,
                             cache_dir=self.cache_dir)
-            others = [self._cluster(vectors, self.random_state + seed)[0]
-                      for seed in range(1, n_seeds + 1)]
+            others = [self._cluster(vectors, seed)[0] for seed in self._stability_seeds(n_seeds)]
             result["stability_ari"] = mean_ari(self.assignments_["topic"].to_numpy(), others)
         self.topic_coherence_ = dict(zip(self.topic_ids_, npmi))
         return pd.Series(result, name="value")
+
+    def _stability_seeds(self, n_seeds: int) -> list[int]:
+        if self.random_state is None:
+            return np.random.default_rng().integers(0, 2**31, size=n_seeds).tolist()
+        return [(self.random_state + i) % 2**32 for i in range(1, n_seeds + 1)]
 
     def _paragraph_texts(self) -> list[str]:
         # Co-occurrence is counted per paragraph whatever the unit: sentences are too short to

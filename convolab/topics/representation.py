@@ -34,11 +34,27 @@ EXTRA_STOP_WORDS = _CONTRACTIONS + ["let", "just",
 _TOKEN = re.compile(r"(?u)\b[^\W\d_][^\W\d_]+\b")  # words of letters only: no numbers, no "_"
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset:
+@lru_cache(maxsize=8)
+def _stop_words(extra: tuple[str, ...] = ()) -> frozenset:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | frozenset(EXTRA_STOP_WORDS)
+    return frozenset(ENGLISH_STOP_WORDS) | frozenset(EXTRA_STOP_WORDS) | \
+        frozenset(w.lower() for w in extra)
+
+
+@lru_cache(maxsize=8)
+def analyzer(extra_stop_words: tuple[str, ...] = ()):
+    """:func:`analyze` with ``extra_stop_words`` added to the defaults (a researcher's own)."""
+    stop = _stop_words(tuple(extra_stop_words))
+
+    def analyze_with(text: str) -> list[str]:
+        tokens = _TOKEN.findall(text.lower())
+        terms = [t for t in tokens if t not in stop]
+        terms += [f"{a} {b}" for a, b in zip(tokens, tokens[1:])
+                  if a not in stop and b not in stop]
+        return terms
+
+    return analyze_with
 
 
 def analyze(text: str) -> list[str]:
@@ -48,14 +64,10 @@ def analyze(text: str) -> list[str]:
     that never occur ("admired again the long skirt" -> "admired long"); here a bigram is only
     formed from two neighbouring words that are both content words.
     """
-    stop = _stop_words()
-    tokens = _TOKEN.findall(text.lower())
-    terms = [t for t in tokens if t not in stop]
-    terms += [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in stop and b not in stop]
-    return terms
+    return analyzer()(text)
 
 
-def vectorizer(n_units: int = 0):
+def vectorizer(n_units: int = 0, stop_words: tuple[str, ...] = ()):
     """The CountVectorizer behind the c-TF-IDF vocabulary (and the NPMI counts).
 
     Above ``LARGE_CORPUS`` units the vocabulary keeps the 50,000 most frequent terms: BERTopic
@@ -63,12 +75,12 @@ def vectorizer(n_units: int = 0):
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(analyzer=analyze,
+    return CountVectorizer(analyzer=analyzer(tuple(stop_words)),
                            max_features=50_000 if n_units > LARGE_CORPUS else None)
 
 
 def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, backend,
-              n_terms: int, random_state: int):
+              n_terms: int, random_state: int, stop_words: tuple[str, ...] = ()):
     """A BERTopic model over the given topics: c-TF-IDF terms and KeyBERT labels.
 
     Parameters
@@ -85,6 +97,8 @@ def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, b
         Terms kept per topic.
     random_state : int
         Seed of the representation model.
+    stop_words : tuple of str
+        Words kept out of the terms, besides the defaults.
 
     Returns
     -------
@@ -103,7 +117,8 @@ def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, b
     with quiet_bertopic():
         model = BERTopic(
             embedding_model=backend, umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(), vectorizer_model=vectorizer(len(texts)),
+            hdbscan_model=BaseCluster(),
+            vectorizer_model=vectorizer(len(texts), tuple(stop_words)),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             representation_model=representation, top_n_words=n_terms,
             calculate_probabilities=False, low_memory=len(texts) > LARGE_CORPUS,
@@ -140,6 +155,8 @@ def topic_label(terms: list[str], n: int = 3) -> str:
     used: list[str] = []
     for term in terms:
         words = term.lower().split()
+        if not words:  # BERTopic pads a topic with fewer distinct terms than asked with ""
+            continue
         if any(_same_word(w, u) for w in words for u in used):
             continue
         picked.append(term)

@@ -1,0 +1,12 @@
+"""Compare groups and periods: which themes each group of documents talks about, how warmly,
+and whether the differences are more than chance.
+
+May import: ``convolab.sentiment`` (the join of scores to topic units) and the layers below;
+the topic model is used through its fitted attributes only. Imported by ``narrative``,
+``plots`` (through the frames it returns), ``report`` and ``cli``.
+"""
+
+from .groups import Comparison, compare, group_columns
+from .periods import over_time
+
+__all__ = ["Comparison", "compare", "group_columns", "over_time"]

@@ -1,0 +1,118 @@
+"""Themes and tone over time: :func:`compare` with documents grouped by the period of their date.
+
+Periods come from pandas offsets (``freq="YS"`` years, ``"QS"`` quarters, ``"MS"`` months), so
+every period between the first and last date is listed — including those with too few
+documents, which are rows with ``enough=False`` and empty values rather than zeros.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..sentiment.flags import UNSCORED
+from . import stats
+from .groups import Comparison, _compare
+
+PERIOD_MIN_DOCS = 2
+
+
+def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
+              min_docs: int = PERIOD_MIN_DOCS, n_boot: int = stats.N_BOOT,
+              n_permutations: int = stats.N_PERMUTATIONS, ci: float = 0.95,
+              random_state: int = 0, exclude_flags=UNSCORED) -> Comparison:
+    """Topic shares and tone per period of the documents' ``date``, with intervals and tests.
+
+    Parameters
+    ----------
+    tm, scores, corpus
+        As for :func:`compare`; ``corpus.documents`` needs a ``date`` column (ISO dates).
+    freq : str
+        A pandas offset alias for the periods: ``"YS"`` (years), ``"QS"``, ``"MS"``...
+    min_docs : int
+        Periods with fewer documents are listed (``enough=False``) but not estimated or tested.
+
+    Returns
+    -------
+    Comparison
+        As from :func:`compare`, with ``by="period"``; every table's ``group`` column is named
+        ``period`` (the ISO date the period starts) and ``groups`` has ``n_docs`` and
+        ``enough`` for every period from the first date to the last.
+
+    Raises
+    ------
+    ValueError
+        If there are no dates, ``freq`` is not an offset, or fewer than two periods have
+        ``min_docs`` documents (use a longer ``freq``).
+    """
+    documents = getattr(corpus, "documents", corpus)
+    if "date" not in documents.columns:
+        raise ValueError("the documents have no 'date' column; add dates to metadata.csv")
+    dates = pd.to_datetime(documents.set_index("doc_id")["date"], errors="coerce")
+    if dates.notna().sum() == 0:
+        raise ValueError("no document has a readable date; add ISO dates (YYYY-MM-DD) to the "
+                         "'date' column of metadata.csv")
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        raise ValueError(f"freq must be a pandas offset alias such as 'YS', 'QS' or 'MS', not "
+                         f"{freq!r}") from None
+    starts = pd.date_range(offset.rollback(dates.min().normalize()), dates.max(), freq=offset)
+    position = np.searchsorted(starts.to_numpy(), dates.dropna().to_numpy(), side="right") - 1
+    period = pd.Series([starts[i].date().isoformat() for i in position], index=dates.dropna().index)
+    counts = period.value_counts()
+    enough = counts[counts >= min_docs].index
+    if len(enough) < 2:
+        raise ValueError(f"only {len(enough)} period(s) of freq={freq!r} have {min_docs} or more "
+                         "dated documents; use a longer freq (e.g. 'YS') or lower min_docs")
+    groups = period.where(period.isin(enough)).reindex(dates.index)
+    result = _compare(tm, scores, groups, "period", n_boot=n_boot, n_permutations=n_permutations,
+                      ci=ci, random_state=random_state, exclude_flags=exclude_flags)
+    every = pd.DataFrame({"group": [s.date().isoformat() for s in starts]})
+    every["n_docs"] = every["group"].map(counts).fillna(0).astype(int)
+    every["enough"] = every["n_docs"] >= min_docs
+    result.groups = every.merge(result.groups.drop(columns="n_docs"), on="group", how="left")
+    result.tone = every[["group"]].merge(result.tone, on="group", how="left")
+    result.tone["n_docs"] = result.tone["group"].map(counts).fillna(0).astype(int)
+    for name in ("shares", "topic_tone"):
+        frame = getattr(result, name)
+        topics = frame[["topic", "label"]].drop_duplicates()
+        grid = every[["group"]].merge(topics, how="cross")
+        setattr(result, name, grid.merge(frame.drop(columns="label"), on=["group", "topic"],
+                                         how="left"))
+    result.n_missing = int(dates.isna().sum())
+    for name in ("groups", "shares", "tone", "topic_tone"):
+        setattr(result, name, getattr(result, name).rename(columns={"group": "period"}))
+    return result
+
+
+#: Offset aliases → the word a reader uses for one such period.
+PERIOD_WORDS = {"YS": "year", "Y": "year", "AS": "year", "QS": "quarter", "Q": "quarter",
+                "MS": "month", "M": "month"}
+
+
+def period_names(periods, freq: str | None = None) -> dict:
+    """ISO period starts → ``2019``, ``2019 Q2``, ``2019-04`` or the date: from ``freq`` when
+    given, else from the periods' spacing (a comparison lists every period, so it shows)."""
+    dates = pd.to_datetime(pd.Series(list(periods), dtype=object))
+    months = (dates.dt.year * 12 + dates.dt.month).diff().dropna()
+    step = {"year": 12, "quarter": 3, "month": 1}.get(PERIOD_WORDS.get(freq or ""),
+                                                      int(months.min()) if len(months) else 12)
+    first = (dates.dt.day == 1).all()
+    if first and step == 12 and (dates.dt.month == 1).all():
+        names = dates.dt.strftime("%Y")
+    elif first and step == 3 and (dates.dt.month % 3 == 1).all():
+        names = dates.dt.year.astype(str) + " Q" + ((dates.dt.month - 1) // 3 + 1).astype(str)
+    elif first and step == 1:
+        names = dates.dt.strftime("%Y-%m")
+    else:
+        names = dates.dt.strftime("%Y-%m-%d")
+    return dict(zip(periods, names))
+
+
+def period_word(names: dict) -> str:
+    """``year``, ``quarter``, ``month`` or ``period``: what the names from :func:`period_names`
+    count."""
+    sample = next(iter(names.values()), "")
+    return ("quarter" if " Q" in sample else "year" if len(sample) == 4
+            else "month" if len(sample) == 7 else "period")
