@@ -6,7 +6,10 @@ The execution half of :mod:`convolab.report`, which renders what this module ret
   to Python values, then checked against what the notebooks declare in their ``parameters``
   cells (papermill's :func:`~papermill.inspect_notebook`) before any notebook runs: the type of
   the declared default, the library's own choices (units from :mod:`convolab.corpus`,
-  embedding backends from :mod:`convolab.embeddings`) and lower bounds. A mistake is one
+  embedding backends from :mod:`convolab.embeddings`), lower bounds, and the shape of the
+  topic edits (``merge_topics``, ``topic_labels``, ``seed_topics``, ``stop_words``, checked by
+  :mod:`convolab.topics.steering`; whether a topic id exists is known only after fitting,
+  so the notebook checks that). A mistake is one
   line naming the parameter, the value and what is accepted, not a traceback two notebooks in.
 - **The kernel** always runs on this interpreter (``sys.executable``), whatever kernelspecs are
   installed elsewhere, in an environment (:data:`KERNEL_ENV`) that keeps progress bars and hub
@@ -17,8 +20,8 @@ The execution half of :mod:`convolab.report`, which renders what this module ret
   HTML (``id="cell-id=…"``), so :func:`execute` replaces them with ids derived from the
   notebook's name and the cell's position: the same notebook renders to the same bytes.
 
-May import: the corpus layer and :mod:`convolab.embeddings`, for their constants only; it calls
-no analysis function. Only :mod:`convolab.report` imports it.
+May import: the corpus layer and :mod:`convolab.embeddings` for their constants, and
+:mod:`convolab.topics.steering` for its checks; it calls no analysis function. Only :mod:`convolab.report` imports it.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ from pathlib import Path
 
 from .corpus import UNITS
 from .embeddings import BACKENDS
+from .topics.steering import check_steering, parse_groups, parse_labels
 
 __all__ = [
     "KERNEL_ENV",
+    "PARAMETER_CHECKS",
     "PARAMETER_CHOICES",
     "PARAMETER_MINIMA",
     "ReportError",
@@ -63,6 +68,10 @@ PARAMETER_CHOICES = {"unit": tuple(UNITS), "embedding": tuple(BACKENDS)}
 #: Lower bounds: numpy seeds are non-negative, a stability estimate needs at least one refit,
 #: and a minimum length below zero is a typo.
 PARAMETER_MINIMA = {"random_state": 0, "stability_seeds": 1, "min_words": 0}
+#: Parameters checked by a function that raises a one-line ValueError (the topic edits).
+PARAMETER_CHECKS = {"merge_topics": parse_groups, "topic_labels": parse_labels,
+                    "seed_topics": lambda value: check_steering(value or None, None),
+                    "stop_words": lambda value: check_steering(None, value or None)}
 #: Parameters the renderer sets itself; a user passing them is a mistake.
 SET_BY_RENDERER = {"corpus_path": "the corpus argument (--corpus)",
                    "report_dir": "the output folder (--out)"}
@@ -176,7 +185,8 @@ def check_params(params: Mapping, declared: Mapping[str, Mapping]) -> None:
         One line naming the parameter, the value given and what is accepted: a name no notebook
         declares (likely a typo), a value of the wrong type for the declared default, a value
         outside the library's choices (:data:`PARAMETER_CHOICES`) or below its minimum
-        (:data:`PARAMETER_MINIMA`), or a parameter the renderer sets itself.
+        (:data:`PARAMETER_MINIMA`), a malformed topic edit (:data:`PARAMETER_CHECKS`), or a
+        parameter the renderer sets itself.
 
     Examples
     --------
@@ -210,6 +220,11 @@ def check_params(params: Mapping, declared: Mapping[str, Mapping]) -> None:
         if minimum is not None and isinstance(value, (int, float)) and value < minimum:
             raise ValueError(f"Parameter {name}={value!r} is not accepted: it must be at least "
                              f"{minimum}.")
+        if name in PARAMETER_CHECKS:
+            try:
+                PARAMETER_CHECKS[name](value)
+            except ValueError as exc:
+                raise ValueError(f"Parameter {name}={value!r} is not accepted: {exc}") from None
 
 
 # --- the kernel ---------------------------------------------------------------------------------

@@ -69,3 +69,16 @@ def essays(tmp_path):
     for name, text in TWO_ESSAYS.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def seed_reports(tmp_path_factory):
+    """Every notebook rendered strictly on the seed corpus, once per session (the slow layer's
+    most expensive step: `make report` in miniature)."""
+    from pathlib import Path
+
+    from convolab.report import render_reports
+
+    out = tmp_path_factory.mktemp("seed-reports")
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    return out, render_reports(corpus, out, progress=False, strict=True)

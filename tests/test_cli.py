@@ -148,9 +148,17 @@ def test_report_missing_corpus(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_report_renders_with_parameter_overrides(essays, tmp_path, capsys):
+    import shutil
+    from pathlib import Path
+
+    # Two notebooks are enough to see a parameter reach the one that declares it, and only it.
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name in ("00-quickstart.ipynb", "01-corpus.ipynb"):
+        shutil.copy(Path(__file__).resolve().parent.parent / "notebooks" / name, notebooks)
     out = tmp_path / "reports"
     assert main(["report", "--corpus", str(essays), "--out", str(out), "--param", "min_words=5",
-                 "--strict", "-q"]) == 0
+                 "--notebooks", str(notebooks), "--strict", "-q"]) == 0
     assert capsys.readouterr().out.strip() == str(out / "index.html")
     import nbformat
 

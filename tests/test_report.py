@@ -424,9 +424,9 @@ class TestRenderedReport:
 
 
 @pytest.mark.slow
-def test_every_notebook_renders_on_the_seed_corpus_without_noise(tmp_path):
+def test_every_notebook_renders_on_the_seed_corpus_without_noise(seed_reports):
     """`make report` in miniature: the seed corpus, strict (any stderr output fails)."""
-    pages = render_reports(ROOT / "corpus", tmp_path / "reports", progress=False, strict=True)
+    _, pages = seed_reports
     assert len(pages) == len(NOTEBOOKS)
     for page in pages:
         assert _figures(page.read_text(encoding="utf-8")) >= 1, page.name

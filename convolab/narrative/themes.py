@@ -23,6 +23,7 @@ from .wording import Narrative, label_map, listing, md_escape, num, plural, quot
 
 __all__ = [
     "describe_document_topics",
+    "describe_edits",
     "describe_topic_evidence",
     "describe_topic_trust",
     "describe_topics",
@@ -57,6 +58,42 @@ def _topic_name(row) -> str:
 
 
 # --- themes -----------------------------------------------------------------------------------
+
+def describe_edits(tm) -> Narrative:
+    """What the researcher changed: seed topics, extra stop words, merges and names.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``seed_topics``, ``stop_words`` (as given, or empty lists), ``merges`` (the
+        groups of topic ids merged, in order), ``names`` (topic id → name, as now numbered).
+    """
+    facts = {"seed_topics": [list(t) for t in (tm.seed_topics or [])],
+             "stop_words": list(tm.stop_words or []),
+             "merges": [g for e in getattr(tm, "edits_", []) for g in e.get("merge_topics", [])],
+             "names": dict(getattr(tm, "custom_labels_", {}))}
+    sentences = []
+    if facts["seed_topics"]:
+        seeds = listing(["*" + md_escape(", ".join(t)) + "*" for t in facts["seed_topics"]])
+        sentences.append(f"The clustering was guided towards "
+                         f"{plural(len(facts['seed_topics']), 'seed topic')}: {seeds}.")
+    if facts["stop_words"]:
+        sentences.append("These words were kept out of the topic terms: "
+                         f"{listing(['*' + md_escape(w) + '*' for w in facts['stop_words']])}.")
+    if facts["merges"]:
+        groups = listing(["topics " + listing([str(t) for t in g]) for g in facts["merges"]])
+        sentences.append(f"At the researcher's request {groups} were merged, and the topics "
+                         "renumbered by size; every table below describes the merged topics.")
+    if facts["names"]:
+        named = listing([f"topic {t} *{md_escape(n)}*" for t, n in sorted(facts["names"].items())])
+        sentences.append(f"Names given by the researcher: {named}; the other labels are the "
+                         "model's.")
+    if not sentences:
+        sentences.append("The topics are as the model found them: no seed topics, stop words, "
+                         "merges or names were given (parameters `seed_topics`, `stop_words`, "
+                         "`merge_topics`, `topic_labels`).")
+    return Narrative(" ".join(sentences), facts)
+
 
 def describe_topics(tm) -> Narrative:
     """How many topics, how large, how widely shared, and how the clustering was chosen.

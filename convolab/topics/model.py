@@ -12,17 +12,17 @@ with the same local model. How far to trust the result: :mod:`convolab.topics.me
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus
-from ..embeddings import embed, get_embedder, import_tqdm_quietly
-from . import clustering, representation
+from ..embeddings import embed, get_embedder
+from . import clustering, representation, steering
 from .metrics import diversity, mean_ari, npmi_coherence
-from .representation import analyze, topic_label
+from .persistence import load_model, save_model
+from .representation import topic_label
 
 SOFTMAX_TEMPERATURE = 0.1
 N_REPRESENTATIVES = 3
@@ -53,6 +53,12 @@ class TopicModel:
     reduce_outliers : bool
         Move units HDBSCAN left unassigned to their nearest topic (BERTopic's
         ``reduce_outliers`` with the embeddings strategy); the share before is still reported.
+    seed_topics : list of list of str, optional
+        Words of themes the researcher expects, e.g. ``[["bank", "loan"], ["hotel", "guest"]]``:
+        BERTopic's guided topic modelling nudges the units nearest each seed towards it before
+        clustering (:mod:`convolab.topics.steering`).
+    stop_words : list of str, optional
+        Words kept out of topic terms and labels, added to the English defaults.
     random_state : int or None
         Seed for UMAP, k-means and the representation model; ``None`` draws fresh randomness
         (results then differ between runs).
@@ -78,7 +84,8 @@ class TopicModel:
     def __init__(self, unit: str = "sentence", embedding: str = "minilm", *,
                  clustering: str = "auto", n_topics: int | None = None,
                  min_topic_size: int | None = None, n_terms: int = 10,
-                 reduce_outliers: bool = True, random_state: int = 0,
+                 reduce_outliers: bool = True, seed_topics: list[list[str]] | None = None,
+                 stop_words: list[str] | None = None, random_state: int = 0,
                  cache_dir: str | Path | None = None, progress: bool = False):
         self.unit = unit
         self.embedding = embedding
@@ -87,6 +94,8 @@ class TopicModel:
         self.min_topic_size = min_topic_size
         self.n_terms = n_terms
         self.reduce_outliers = reduce_outliers
+        self.seed_topics = seed_topics
+        self.stop_words = stop_words
         self.random_state = random_state
         self.cache_dir = cache_dir
         self.progress = progress
@@ -94,6 +103,7 @@ class TopicModel:
 
     def _check_params(self, n_units: int | None = None) -> None:
         clustering.check_settings(self.get_params(), n_units)
+        steering.check_steering(self.seed_topics, self.stop_words)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, corpus: Corpus | pd.DataFrame, embeddings: np.ndarray | None = None):
@@ -110,7 +120,7 @@ class TopicModel:
         -------
         TopicModel
             ``self``, with ``topics_``, ``assignments_``, ``topic_terms_``,
-            ``representatives_`` and ``bertopic_`` set.
+            ``representatives_`` and ``bertopic_`` set; earlier merges and names are gone.
         """
         units = self._units(corpus)
         self._check_params(n_units=len(units))
@@ -122,10 +132,12 @@ class TopicModel:
                                progress=self.progress)
         elif len(embeddings) != len(units):
             raise ValueError(f"{len(embeddings)} embeddings for {len(units)} units")
-        labels, raw_outliers, how = self._cluster(embeddings, self.random_state)
+        labels, raw_outliers, how = self._cluster(self._guided(embeddings), self.random_state)
         labels, model = representation.represent(
             texts, embeddings, labels, backend=getattr(self.embedder_, "model", None),
-            n_terms=self.n_terms, random_state=self.random_state)
+            n_terms=self.n_terms, random_state=self.random_state,
+            stop_words=self._stop_words())
+        self.custom_labels_, self.edits_ = {}, []
         self.bertopic_ = model
         self.clustering_ = how
         self.outlier_share_before_reassignment_ = raw_outliers
@@ -155,11 +167,19 @@ class TopicModel:
         return get_embedder(self.embedding)
 
     def vectorizer(self, n_units: int = 0):
-        """The CountVectorizer behind the c-TF-IDF vocabulary (and the NPMI counts).
+        """The c-TF-IDF vocabulary's CountVectorizer: :func:`.representation.vectorizer`."""
+        return representation.vectorizer(n_units, self._stop_words())
 
-        See :func:`convolab.topics.representation.vectorizer`.
-        """
-        return representation.vectorizer(n_units)
+    def _stop_words(self) -> tuple[str, ...]:
+        return tuple(self.stop_words or ())
+
+    def _guided(self, embeddings: np.ndarray) -> np.ndarray:
+        # Clustering sees the seeded embeddings; centroids and labels keep the true ones, so
+        # that transform() places new text by what it says.
+        if not self.seed_topics:
+            return embeddings
+        return steering.guide_embeddings(embeddings, self.seed_topics, self.embedder_,
+                                         cache_dir=self.cache_dir)
 
     def _cluster(self, embeddings: np.ndarray, random_state: int):
         return clustering.cluster(embeddings, method=self.clustering, n_topics=self.n_topics,
@@ -277,6 +297,21 @@ class TopicModel:
         out["similarity"] = similarity
         return out
 
+    def merge_topics(self, groups) -> TopicModel:
+        """Merge each group of topics into one, e.g. ``[[1, 4], [2, 3]]``.
+
+        Every table is rebuilt from the merged assignments (terms, labels, representatives,
+        centroids); topic ids are renumbered by size and names set with :meth:`set_labels`
+        move with their topics. Returns ``self``; the edit is recorded in ``edits_``.
+        """
+        steering.merge_topics(self, groups)
+        return self
+
+    def set_labels(self, labels: dict) -> TopicModel:
+        """Name topics, e.g. ``{0: "Loyalty"}``; kept through merges, ``save`` and ``load``."""
+        steering.set_labels(self, labels)
+        return self
+
     def evaluate(self, stability: bool = False, n_seeds: int = 3) -> pd.Series:
         """How much to trust the topics (see :mod:`convolab.topics.metrics`).
 
@@ -304,7 +339,8 @@ class TopicModel:
         term_lists = [self.topic_terms_.loc[self.topic_terms_.topic == t]
                       .sort_values("rank")["term"].head(self.n_terms).tolist()
                       for t in self.topic_ids_]
-        npmi = npmi_coherence(term_lists, analyze, self._paragraph_texts())
+        npmi = npmi_coherence(term_lists, representation.analyzer(self._stop_words()),
+                              self._paragraph_texts())
         result = {
             "n_topics": len(self.topic_ids_),
             "coherence_npmi": float(np.nanmean(npmi)) if npmi else float("nan"),
@@ -317,6 +353,7 @@ class TopicModel:
                 self.embedder_ = self._make_embedder()
             vectors = embed(self.assignments_["text"].tolist(), self.embedder_,
                             cache_dir=self.cache_dir)
+            vectors = self._guided(vectors)
             others = [self._cluster(vectors, seed)[0] for seed in self._stability_seeds(n_seeds)]
             result["stability_ari"] = mean_ari(self.assignments_["topic"].to_numpy(), others)
         self.topic_coherence_ = dict(zip(self.topic_ids_, npmi))
@@ -340,17 +377,10 @@ class TopicModel:
     def unit_map(self) -> pd.DataFrame:
         """``assignments_`` plus ``x, y``: a 2-D UMAP of the unit embeddings, for plotting."""
         self._check_fitted()
-        import_tqdm_quietly()
-        from umap import UMAP
-
         if not hasattr(self, "embedder_"):
             self.embedder_ = self._make_embedder()
-        vectors = embed(self.assignments_["text"].tolist(), self.embedder_,
-                        cache_dir=self.cache_dir)
-        n = len(vectors)
-        coords = UMAP(n_components=2, n_neighbors=min(15, max(2, n // 10)), min_dist=0.1,
-                      metric="cosine", random_state=self.random_state, n_jobs=1,
-                      init="spectral" if n > 50 else "random").fit_transform(vectors)
+        coords = clustering.map_2d(embed(self.assignments_["text"].tolist(), self.embedder_,
+                                         cache_dir=self.cache_dir), self.random_state)
         out = self.assignments_.copy()
         out["x"], out["y"] = coords[:, 0], coords[:, 1]
         out["label"] = out["topic"].map(self.labels_).fillna("(outliers)")
@@ -360,47 +390,22 @@ class TopicModel:
         """The constructor's settings, as scikit-learn's ``get_params`` returns them."""
         return {k: getattr(self, k) for k in ("unit", "embedding", "clustering", "n_topics",
                                               "min_topic_size", "n_terms", "reduce_outliers",
-                                              "random_state", "cache_dir", "progress")}
+                                              "seed_topics", "stop_words", "random_state",
+                                              "cache_dir", "progress")}
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
         """Write the fitted model to a folder of JSON, Parquet and ``.npy`` (no pickle).
 
-        The ``tfidf`` backend's vocabulary is not saved, so its models cannot be saved.
+        Names and merges (``custom_labels_``, ``edits_``) are kept. The ``tfidf`` backend's
+        vocabulary is not saved, so its models cannot be saved.
         """
-        self._check_fitted()
-        if self.embedding == "tfidf":
-            raise ValueError("save() supports the 'minilm' and 'static' embeddings; a 'tfidf' "
-                             "model depends on its fitted vocabulary, which is not saved")
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        params = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.get_params().items()}
-        state = {"params": params, "clustering": self.clustering_,
-                 "outlier_share_before_reassignment": self.outlier_share_before_reassignment_,
-                 "topic_ids": [int(t) for t in self.topic_ids_],
-                 "labels": {str(k): v for k, v in self.labels_.items()},
-                 "embedder": self.embedder_.fingerprint}
-        (folder / "model.json").write_text(json.dumps(state, indent=2))
-        np.save(folder / "centroids.npy", self.centroids_, allow_pickle=False)
-        for name in ("topics_", "assignments_", "topic_terms_", "representatives_"):
-            getattr(self, name).to_parquet(folder / f"{name.rstrip('_')}.parquet", index=False)
-        return folder
+        return save_model(self, path)
 
     @classmethod
     def load(cls, path: str | Path) -> TopicModel:
         """Load a model written by :meth:`save`; works offline, ``bertopic_`` is not restored."""
-        folder = Path(path)
-        state = json.loads((folder / "model.json").read_text())
-        model = cls(**state["params"])
-        model.clustering_ = state["clustering"]
-        model.outlier_share_before_reassignment_ = state["outlier_share_before_reassignment"]
-        model.topic_ids_ = state["topic_ids"]
-        model.labels_ = {int(k): v for k, v in state["labels"].items()}
-        model.centroids_ = np.load(folder / "centroids.npy", allow_pickle=False)
-        for name in ("topics_", "assignments_", "topic_terms_", "representatives_"):
-            setattr(model, name, pd.read_parquet(folder / f"{name.rstrip('_')}.parquet"))
-        model.bertopic_ = None
-        return model
+        return load_model(cls, path)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "topics_"):

@@ -26,13 +26,9 @@ from ..embeddings import embed
 def set_labels(tm, labels: dict) -> None:
     """Name topics: ``{topic id: label}``; ids may be ints or strings of ints (from JSON)."""
     tm._check_fitted()
-    parsed = {}
-    for key, value in dict(labels).items():
-        topic = _topic_id(key, tm.topic_ids_, "set_labels")
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"set_labels: the label of topic {topic} must be non-empty text, "
-                             f"not {value!r}")
-        parsed[topic] = value.strip()
+    parsed = parse_labels(labels, tm.topic_ids_)
+    if not parsed:
+        return
     tm.custom_labels_ = {**getattr(tm, "custom_labels_", {}), **parsed}
     tm.labels_ = {**tm.labels_, **parsed}
     tm.topics_["label"] = tm.topics_["topic"].map(tm.labels_)
@@ -43,7 +39,7 @@ def set_labels(tm, labels: dict) -> None:
 def merge_topics(tm, groups) -> None:
     """Merge each group of topics into one; see the module docstring."""
     tm._check_fitted()
-    groups = _parse_groups(groups, tm.topic_ids_)
+    groups = parse_groups(groups, tm.topic_ids_)
     if not groups:
         return
     old = tm.assignments_["topic"].to_numpy()
@@ -56,7 +52,7 @@ def merge_topics(tm, groups) -> None:
     labels, model = representation.represent(
         units["text"].tolist(), vectors, merged, backend=getattr(tm.embedder_, "model", None),
         n_terms=tm.n_terms, random_state=tm.random_state,
-        stop_words=tuple(tm.stop_words or ()))
+        stop_words=tm._stop_words())
     custom = getattr(tm, "custom_labels_", {})
     tm.bertopic_ = model
     tm._tabulate(units, vectors, labels, model)
@@ -101,16 +97,19 @@ def guide_embeddings(embeddings: np.ndarray, seed_topics, embedder, *, cache_dir
     return nudged.astype(embeddings.dtype)
 
 
-def check_seed_topics(seed_topics) -> None:
-    """A list of non-empty lists of words, or None; a one-line ValueError otherwise."""
-    if seed_topics is None:
-        return
-    ok = isinstance(seed_topics, (list, tuple)) and seed_topics and all(
-        isinstance(topic, (list, tuple)) and topic and all(
-            isinstance(w, str) and w.strip() for w in topic) for topic in seed_topics)
-    if not ok:
+def check_steering(seed_topics, stop_words) -> None:
+    """One-line ValueErrors for ``seed_topics`` / ``stop_words`` that are not lists of words."""
+    def words(value) -> bool:
+        return (isinstance(value, (list, tuple)) and len(value) > 0
+                and all(isinstance(w, str) and w.strip() for w in value))
+
+    if seed_topics is not None and not (isinstance(seed_topics, (list, tuple)) and seed_topics
+                                        and all(words(topic) for topic in seed_topics)):
         raise ValueError(f"seed_topics must be a list of lists of words, e.g. "
                          f"[['bank', 'loan'], ['hotel', 'guest']], not {seed_topics!r}")
+    if stop_words is not None and not (words(stop_words) or stop_words == []):
+        raise ValueError(f"stop_words must be a list of words, e.g. ['customer', 'service'], "
+                         f"not {stop_words!r}")
 
 
 def _vectors(tm) -> np.ndarray:
@@ -120,19 +119,39 @@ def _vectors(tm) -> np.ndarray:
                  progress=False)
 
 
+def parse_labels(labels, topic_ids=None) -> dict[int, str]:
+    """``{topic id: name}`` checked: ids are whole numbers (of ``topic_ids`` when given) and
+    names non-empty text; a one-line ValueError otherwise."""
+    if not isinstance(labels, dict):
+        raise ValueError(f"topic labels are a mapping of topic id to name, e.g. "
+                         f"{{0: 'Loyalty'}}, not {labels!r}")
+    parsed = {}
+    for key, value in labels.items():
+        topic = _topic_id(key, topic_ids, "set_labels")
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"set_labels: the label of topic {topic} must be non-empty text, "
+                             f"not {value!r}")
+        parsed[topic] = value.strip()
+    return parsed
+
+
 def _topic_id(key, topic_ids, where: str) -> int:
     try:
+        if isinstance(key, (bool, float)):
+            raise ValueError
         topic = int(key)
     except (TypeError, ValueError):
         raise ValueError(f"{where}: {key!r} is not a topic id; use the numbers in "
                          "tm.topics_['topic']") from None
-    if topic not in topic_ids:
+    if topic_ids is not None and topic not in topic_ids:
         raise ValueError(f"{where}: there is no topic {topic}; the topics are "
                          f"{', '.join(map(str, topic_ids))}")
     return topic
 
 
-def _parse_groups(groups, topic_ids) -> list[list[int]]:
+def parse_groups(groups, topic_ids=None) -> list[list[int]]:
+    """Groups of topic ids to merge, checked (against ``topic_ids`` when given); the groups of
+    two or more topics, each sorted."""
     if not isinstance(groups, (list, tuple)) or not all(isinstance(g, (list, tuple))
                                                        for g in groups):
         raise ValueError(f"merge_topics takes a list of lists of topic ids, e.g. [[1, 4], "
