@@ -15,6 +15,8 @@ from ..sentiment import NEUTRAL_BAND, sentiment_by
 from .wording import Narrative, label_map, listing, md_escape, num, plural, scored_rows
 
 __all__ = [
+    "describe_document_aggregate",
+    "describe_neutral_check",
     "describe_method_agreement",
     "describe_scorer_validation",
     "method_disagreements",
@@ -22,7 +24,9 @@ __all__ = [
 
 #: Names of the scorers in prose.
 METHOD_NAMES = {"vader": "VADER", "learned": "the learned model", "ensemble": "the ensemble",
-                "ensemble_plain": "the plain average (no litotes rule)"}
+                "ensemble_plain": "the plain average (no litotes rule)",
+                "ensemble_old": "the previous ensemble (no neutral training, no shrinkage)",
+                "learned_old": "the previous learned model (no neutral training)"}
 
 
 # --- VADER vs learned ------------------------------------------------------------------------------
@@ -209,3 +213,91 @@ def describe_scorer_validation(report: pd.DataFrame, method: str = "ensemble") -
              "these essays has not been measured, and argued prose is usually harder to read "
              "for tone than reviews.")
     return Narrative(text, facts)
+
+
+# --- subject words and documents -------------------------------------------------------------------
+
+def describe_neutral_check(report: pd.DataFrame, method: str = "ensemble",
+                           band: float = 0.25) -> Narrative:
+    """How much tone the scorer gives to neutral, factual sentences about charged subjects.
+
+    Parameters
+    ----------
+    report : DataFrame
+        :func:`convolab.sentiment.neutral_check_report` (``method, mean_abs, max_abs,
+        share_beyond_band, n``).
+    method : str
+        The method in use.
+    band : float
+        The band the report's ``share_beyond_band`` was computed with (for the wording).
+
+    Returns
+    -------
+    Narrative
+        Facts: ``method, n`` and, per method present, ``mean_abs`` (method → number),
+        ``max_abs`` and ``share_beyond_band`` of the method in use.
+    """
+    if report is None or report.empty or method not in set(report["method"]):
+        return Narrative("No neutral check numbers are stored with the scorer.",
+                         {"method": method})
+    rows = report.set_index("method")
+    mine = rows.loc[method]
+    facts = {"method": method, "n": int(mine["n"]), "mean_abs": rows["mean_abs"].to_dict(),
+             "max_abs": float(mine["max_abs"]),
+             "share_beyond_band": float(mine["share_beyond_band"])}
+    text = (f"Subject words should carry no tone. On {plural(facts['n'], 'neutral sentence')} "
+            "about charged subjects (banks, fees, refunds, Walmart, call centres...), written "
+            "for this check and never used in training, "
+            f"{_method_name(method)} gives a mean |score| of {mine['mean_abs']:.2f} (0 is "
+            f"ideal; the largest is {mine['max_abs']:.2f}, and "
+            f"{mine['share_beyond_band']:.0%} fall beyond ±{band:.2f}). ")
+    others = [m for m in ("vader", "ensemble_old") if m in rows.index and m != method]
+    if others:
+        text += "For comparison: " + "; ".join(
+            f"{_method_name(m)} {rows.loc[m, 'mean_abs']:.2f}" for m in others) + "."
+    return Narrative(text.strip(), facts)
+
+
+def describe_document_aggregate(report: pd.DataFrame, method: str = "ensemble") -> Narrative:
+    """Which aggregate of sentence scores stands for a document's tone, and why.
+
+    Parameters
+    ----------
+    report : DataFrame
+        :func:`convolab.sentiment.document_aggregate_report` (``method, aggregate, pearson,
+        spearman, n_documents, chosen``).
+    method : str
+        The scoring method in use.
+
+    Returns
+    -------
+    Narrative
+        Facts: ``chosen`` (aggregate), ``pearson`` (aggregate → r), ``n_documents``.
+    """
+    if report is None or report.empty or method not in set(report.get("method", [])):
+        return Narrative("An essay's tone is the mean of its sentence scores; no comparison "
+                         "with other aggregates is stored with the scorer.", {"chosen": "mean"})
+    mine = report[report["method"] == method]
+    pearson = dict(zip(mine["aggregate"], mine["pearson"].astype(float)))
+    chosen = str(mine.loc[mine["chosen"].astype(bool), "aggregate"].iloc[0])
+    names = {"mean": "the mean", "median": "the median",
+             "top3_mean": "the mean of the three most polar sentences"}
+    facts = {"chosen": chosen, "pearson": pearson, "n_documents": int(mine["n_documents"].iloc[0])}
+    best = max(pearson, key=lambda a: (pearson[a], a == chosen))
+    text = (f"An essay's tone is {names.get(chosen, md_escape(chosen))} of its sentence scores. "
+            f"On {facts['n_documents']:,} pseudo-documents of 5-10 labelled review sentences "
+            "with a known share of positive ones, scored by models that never saw their source, "
+            + "; ".join(f"{names.get(a, md_escape(a))} tracks that share at r = {r:.2f}"
+                        for a, r in pearson.items()) + ". ")
+    if best == chosen:
+        text += "It is used because it tracks the documents' ratings best."
+    else:
+        text += (f"It is used because {names.get(best, best)} is not clearly better (by "
+                 f"{pearson[best] - pearson[chosen]:.2f}), and the mean is the simplest to "
+                 "read and carries the bootstrap intervals shown above.")
+    return Narrative(text, facts)
+
+
+def _method_name(method: str) -> str:
+    """A method's name for prose (the key itself, escaped, if unknown)."""
+    return METHOD_NAMES.get(method, md_escape(method))

@@ -19,8 +19,17 @@ from .aggregate import (
 )
 from .evaluate import evaluate_sentiment
 from .flags import FLAGS
-from .scorers import METHODS, LearnedWeights, SentimentModel, load_weights, training_report
+from .scorers import (
+    METHODS,
+    LearnedWeights,
+    SentimentModel,
+    document_aggregate_report,
+    load_weights,
+    neutral_check_report,
+    training_report,
+)
 
 __all__ = ["SentimentModel", "sentiment_by", "topic_sentiment", "topic_document_tone",
            "sentiment_arc", "evaluate_sentiment", "training_report", "load_weights",
-           "LearnedWeights", "METHODS", "FLAGS", "NEUTRAL_BAND"]
+           "LearnedWeights", "METHODS", "FLAGS", "NEUTRAL_BAND", "neutral_check_report",
+           "document_aggregate_report"]
