@@ -210,3 +210,23 @@ def test_stability_needs_a_refit(fitted):
     with pytest.raises(ValueError, match="^n_seeds=0: stability needs at least 1 refit"):
         fitted.evaluate(stability=True, n_seeds=0)
     assert "stability_ari" not in fitted.evaluate(n_seeds=0)  # irrelevant without stability
+
+
+def test_near_topics_are_merged_and_distinct_ones_kept():
+    rng = np.random.default_rng(0)
+    axes = np.eye(8)
+    # Topics 0 and 1 are one theme split in two (centres almost the same); 2 and 3 are apart.
+    centres = [axes[0] + 0.1 * axes[1], axes[0] + 0.1 * axes[2], axes[3], axes[5]]
+    labels = np.repeat([0, 1, 2, 3], 20)
+    vectors = np.stack([centres[t] for t in labels]) + 0.05 * rng.normal(size=(80, 8))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels[[5, 45]] = -1
+    merged = clustering.merge_near_topics(vectors, labels)
+    assert set(merged[labels == 1]) == {0} and set(merged[labels == 0]) == {0}
+    assert set(merged[labels == 2]) == {2} and set(merged[labels == 3]) == {3}
+    assert merged[5] == merged[45] == -1
+    two = np.where(labels == 3, 2, labels)
+    two = np.where(two == 1, 0, two)  # two topics are left alone, however near
+    assert (clustering.merge_near_topics(vectors, two) == two).all()
+    # No merging at all when the threshold is zero.
+    assert (clustering.merge_near_topics(vectors, labels, 1e-9) == labels).all()

@@ -1,0 +1,148 @@
+"""How far to trust the topics and the tone: old and new defaults side by side, on labelled proxies.
+
+Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends minilm static]``):
+
+1. **Topics** — for each proxy corpus and embedding backend, the number of topics, agreement
+   with the known classes (NMI, ARI), stability (mean pairwise ARI across three seeds) and the
+   NPMI coherence of the seed-0 fit, with near-topic merging off ("old": convolab before
+   ``clustering.MERGE_DISTANCE``) and on ("new", the default). Proxies, built from what we
+   hold (the news corpus the issue cites is not ours):
+
+   * ``seed`` — the five seed essays, sentence units: no labels, stability and NPMI only;
+   * ``subjects`` — sixty synthetic essays, ten on each of six subjects (the generator of
+     ``tests/test_report_inert.py``), sentence units labelled by the essay's subject;
+   * ``uci-sentences`` — the UCI labelled sentences (Yelp restaurants, Amazon phones, IMDb
+     movies) plus the SST dev sentences as more movies, one sentence per document; three
+     classes, one of them told in two registers (viewers and critics);
+   * ``uci-documents`` — the same sentences in documents of three same-class sentences.
+
+2. **Tone** — the tables ``python -m convolab.sentiment.train`` stored in the shipped weights
+   file: Pearson r and macro-F1 per held-out domain, the neutral check set, and the document
+   aggregates (old and new defaults side by side).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "sentiment"
+SEEDS = (0, 1, 2)
+
+
+def _uci(name: str) -> list[str]:
+    text = (DATA / "uci_labelled_sentences" / f"{name}_labelled.txt").read_text(encoding="utf-8")
+    return [line.rsplit("\t", 1)[0].strip() for line in text.split("\n") if "\t" in line]
+
+
+def uci_frame(run: int, per_class: int) -> pd.DataFrame:
+    """Documents of ``run`` same-class sentences: restaurants, phones, movies (IMDb + SST)."""
+    from convolab.sentiment.train import detokenise
+
+    sst = pd.read_csv(DATA / "sst" / "SSTB_dev.csv")["sentence"].astype(str)
+    pools = {"restaurants": _uci("yelp"), "phones": _uci("amazon_cells"),
+             "movies": _uci("imdb") + [detokenise(s) for s in sst]}
+    rng = np.random.default_rng(0)
+    rows = []
+    for label, lines in pools.items():
+        lines = [line for line in lines if line]
+        order = rng.permutation(len(lines))
+        for d in range(min(per_class, len(lines) // run)):
+            rows.append({"doc_id": f"{label}-{d}", "label": label,
+                         "text": " ".join(lines[i] for i in order[d * run:(d + 1) * run])})
+    return pd.DataFrame(rows)
+
+
+def subjects_frame() -> pd.DataFrame:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_report_inert import SUBJECTS, _essay
+
+    rng = np.random.default_rng(0)
+    return pd.DataFrame([{"doc_id": f"{s}-{i}", "label": s, "text": _essay(rng, s, i)}
+                         for s in SUBJECTS for i in range(10)])
+
+
+def proxies():
+    """(name, corpus, unit) for each proxy; labelled corpora carry ``label`` per document."""
+    import convolab as cl
+
+    yield "seed", cl.load_corpus(ROOT / "corpus"), "sentence"
+    yield "subjects", cl.load_corpus(subjects_frame()), "sentence"
+    yield "uci-sentences", cl.load_corpus(uci_frame(1, 1000), min_words=1), "document"
+    yield "uci-documents", cl.load_corpus(uci_frame(3, 300)), "document"
+
+
+def topic_row(corpus, unit: str, backend: str, merge: bool) -> dict:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    import convolab as cl
+    from convolab.topics import clustering
+
+    original = clustering.cluster
+    if not merge:
+        clustering.cluster = functools.partial(original, merge_distance=None)
+    try:
+        fits = [cl.TopicModel(unit=unit, embedding=backend, random_state=s).fit(corpus)
+                for s in SEEDS]
+        npmi = fits[0].evaluate()["coherence_npmi"]
+    finally:
+        clustering.cluster = original
+    labels = [f.assignments_["topic"].to_numpy() for f in fits]
+    row = {"topics": "/".join(str(len(f.topic_ids_)) for f in fits),
+           "stability_ari": np.mean([adjusted_rand_score(a, b)
+                                     for a, b in itertools.combinations(labels, 2)]),
+           "npmi": npmi}
+    if "label" in corpus.documents:
+        truth = fits[0].assignments_["doc_id"].map(
+            corpus.documents.set_index("doc_id")["label"]).to_numpy()
+        row["nmi"] = np.mean([normalized_mutual_info_score(truth, x) for x in labels])
+        row["ari"] = np.mean([adjusted_rand_score(truth, x) for x in labels])
+        row["classes"] = corpus.documents["label"].nunique()
+    return row
+
+
+def topics_table(backends) -> pd.DataFrame:
+    rows = []
+    for name, corpus, unit in proxies():
+        for backend in backends:
+            for merge in (False, True):
+                row = topic_row(corpus, unit, backend, merge)
+                rows.append({"proxy": name, "units": len(corpus.units(unit)), "backend": backend,
+                             "default": "new" if merge else "old", **row})
+                print(rows[-1], file=sys.stderr, flush=True)
+    columns = ["proxy", "units", "backend", "default", "classes", "topics", "nmi", "ari",
+               "stability_ari", "npmi"]
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    table["classes"] = table["classes"].astype("Int64")
+    return table
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backends", nargs="+", default=["minilm", "static"],
+                        choices=["minilm", "static"])
+    args = parser.parse_args(argv)
+    from convolab.embeddings import import_tqdm_quietly
+    from convolab.sentiment import document_aggregate_report, neutral_check_report
+
+    import_tqdm_quietly()
+    pd.set_option("display.width", 160)
+    table = topics_table(args.backends)
+    print("Topics: old = no near-topic merging, new = default (topics 'a/b/c' per seed)")
+    print(table.to_string(index=False, float_format="%.2f", na_rep="–"))
+    print("\nTone: neutral check set (mean |score| of factual sentences on charged subjects)")
+    print(neutral_check_report().to_string(index=False, float_format="%.3f"))
+    print("\nTone: document aggregates vs pseudo-document ratings (Pearson r)")
+    print(document_aggregate_report().to_string(index=False, float_format="%.3f"))
+    print("\nPer held-out domain r and macro-F1: python -m convolab.sentiment.train")
+
+
+if __name__ == "__main__":
+    main()
