@@ -13,8 +13,8 @@ Three backends behind one interface (:func:`get_embedder`):
 ``"tfidf"``
     TF-IDF + truncated SVD fitted on the texts themselves: no torch, a last resort.
 
-:func:`embed` wraps a backend with an on-disk cache keyed by the sha1 of each text and the
-backend's fingerprint, so re-running a notebook, or scoring sentiment on sentences the topic
+:func:`embed` wraps a backend with an on-disk cache (:class:`EmbeddingCache`, SQLite) keyed by
+the sha1 of each text and the backend's fingerprint, so re-running a notebook, or scoring sentiment on sentences the topic
 model already embedded, costs no second encoding pass.
 
 This is the embeddings layer. May import: :mod:`convolab.corpus` (nothing else in convolab);
@@ -27,7 +27,7 @@ import hashlib
 import io
 import logging
 import os
-from contextlib import contextmanager, redirect_stderr
+from contextlib import closing, contextmanager, redirect_stderr
 from functools import lru_cache
 from pathlib import Path
 
@@ -288,34 +288,65 @@ def embed(texts, embedder="minilm", *, cache_dir: str | Path | None | bool = Non
 
 
 class EmbeddingCache:
-    """Vectors keyed by text sha1, in ``.npz`` shards (no pickle) under one folder per model."""
+    """Vectors keyed by text sha1 in one SQLite file per model (``vectors.sqlite``).
+
+    SQLite (Python's own ``sqlite3``) is the maintained store here: a primary-key index makes a
+    lookup cost the keys asked for, not the size of the cache (the earlier ``.npz`` shards were
+    all opened on every lookup), writes are transactions (a crash never leaves half a batch),
+    and several processes — Dask workers on one machine — can share it. Vectors are float32
+    bytes, never pickled. A file that cannot be read is ignored with a warning: a cache only
+    saves time.
+    """
+
+    FILE = "vectors.sqlite"
+    _BATCH = 900  # below SQLite's default limit of bound parameters per statement
 
     def __init__(self, root: Path, fingerprint: str):
         self.folder = root / "embeddings" / fingerprint
+        self.path = self.folder / self.FILE
+
+    def _connect(self):
+        import sqlite3
+
+        connection = sqlite3.connect(self.path, timeout=60)
+        connection.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+        connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; one fsync per checkpoint
+        connection.execute("CREATE TABLE IF NOT EXISTS vectors "
+                           "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        return connection
 
     def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
-        wanted = set(keys)
+        import sqlite3
+
         found: dict[str, np.ndarray] = {}
-        if not self.folder.exists():
+        if not self.path.exists():
             return found
-        for shard in sorted(self.folder.glob("*.npz")):
-            try:
-                with np.load(shard, allow_pickle=False) as data:
-                    shard_keys = data["keys"].astype(str)
-                    hits = [i for i, k in enumerate(shard_keys) if k in wanted]
-                    if hits:
-                        vectors = data["vectors"][hits]
-                        found.update(zip(shard_keys[hits], vectors))
-            except (OSError, ValueError, KeyError):
-                logger.warning("Ignoring unreadable embedding cache shard %s", shard)
+        unique = list(dict.fromkeys(keys))
+        try:
+            with closing(self._connect()) as connection:
+                for start in range(0, len(unique), self._BATCH):
+                    batch = unique[start:start + self._BATCH]
+                    rows = connection.execute(
+                        f"SELECT key, vector FROM vectors WHERE key IN "
+                        f"({','.join('?' * len(batch))})", batch)
+                    found.update((key, np.frombuffer(blob, dtype=np.float32))
+                                 for key, blob in rows)
+        except sqlite3.DatabaseError:
+            logger.warning("Ignoring unreadable embedding cache %s", self.path)
+            return {}
         return found
 
     def store(self, keys: list[str], vectors: np.ndarray) -> None:
+        import sqlite3
+
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = hashlib.sha1("".join(keys).encode()).hexdigest()[:16]
-        tmp = self.folder / f".{name}.tmp.npz"
-        np.savez(tmp, keys=np.array(keys, dtype="S40"), vectors=vectors.astype(np.float32))
-        tmp.replace(self.folder / f"{name}.npz")  # atomic: a crash never leaves half a shard
+        rows = [(key, np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                for key, v in zip(keys, vectors)]
+        try:
+            with closing(self._connect()) as connection, connection:
+                connection.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
+        except sqlite3.DatabaseError:
+            logger.warning("Could not write to the embedding cache %s", self.path)
 
 
 def _encode_chunks(run, texts: list[str], progress: bool, label: str) -> np.ndarray:

@@ -35,18 +35,32 @@ def test_cache_hits_skip_encoding(tmp_path):
     again = embed(["a dog", "a cat", "an eel"], fake, cache_dir=tmp_path)
     assert fake.calls[-1] == ["an eel"]  # only the new text
     np.testing.assert_array_equal(again[:2], first[[1, 0]])
-    assert list((tmp_path / "embeddings" / "fake-v1").glob("*.npz"))
+    assert (tmp_path / "embeddings" / "fake-v1" / EmbeddingCache.FILE).is_file()
 
 
-def test_cache_can_be_disabled_and_ignores_broken_shards(tmp_path):
+def test_cache_can_be_disabled_and_ignores_a_broken_file(tmp_path):
     fake = CountingEmbedder()
     embed(["x"], fake, cache_dir=False)
     embed(["x"], fake, cache_dir=False)
     assert len(fake.calls) == 2
     folder = tmp_path / "embeddings" / "fake-v1"
     folder.mkdir(parents=True)
-    (folder / "broken.npz").write_bytes(b"not a zip")
-    assert EmbeddingCache(tmp_path, "fake-v1").lookup(["k"]) == {}
+    (folder / EmbeddingCache.FILE).write_bytes(b"not a database" * 100)
+    cache = EmbeddingCache(tmp_path, "fake-v1")
+    assert cache.lookup(["k"]) == {}
+    cache.store(["k"], np.ones((1, 3), np.float32))  # warns, does not raise
+    assert embed(["x"], fake, cache_dir=tmp_path).shape == (1, 3)
+
+
+def test_cache_lookup_finds_many_keys_across_batches(tmp_path):
+    cache = EmbeddingCache(tmp_path, "fake-v1")
+    keys = [f"{i:040d}" for i in range(2500)]
+    vectors = np.arange(2500 * 4, dtype=np.float32).reshape(2500, 4)
+    cache.store(keys[:1200], vectors[:1200])
+    cache.store(keys[1000:], vectors[1000:])  # overlapping keys are kept once
+    found = cache.lookup(keys[::-1] + ["absent"])
+    assert len(found) == 2500 and "absent" not in found
+    np.testing.assert_array_equal(np.stack([found[k] for k in keys]), vectors)
 
 
 def test_unknown_backend_is_a_clear_error():
