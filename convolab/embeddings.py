@@ -305,14 +305,15 @@ class EmbeddingCache:
         self.folder = root / "embeddings" / fingerprint
         self.path = self.folder / self.FILE
 
-    def _connect(self):
+    def _connect(self, *, write: bool = False):
         import sqlite3
 
         connection = sqlite3.connect(self.path, timeout=60)
-        connection.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
-        connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; one fsync per checkpoint
-        connection.execute("CREATE TABLE IF NOT EXISTS vectors "
-                           "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        if write:  # a lookup only reads: it never creates tables or changes the journal
+            connection.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+            connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL
+            connection.execute("CREATE TABLE IF NOT EXISTS vectors "
+                               "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         return connection
 
     def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
@@ -343,7 +344,7 @@ class EmbeddingCache:
         rows = [(key, np.ascontiguousarray(v, dtype=np.float32).tobytes())
                 for key, v in zip(keys, vectors)]
         try:
-            with closing(self._connect()) as connection, connection:
+            with closing(self._connect(write=True)) as connection, connection:
                 connection.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
         except sqlite3.DatabaseError:
             logger.warning("Could not write to the embedding cache %s", self.path)

@@ -57,9 +57,7 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
     except ValueError:
         raise ValueError(f"freq must be a pandas offset alias such as 'YS', 'QS' or 'MS', not "
                          f"{freq!r}") from None
-    starts = pd.date_range(offset.rollback(dates.min().normalize()), dates.max(), freq=offset)
-    position = np.searchsorted(starts.to_numpy(), dates.dropna().to_numpy(), side="right") - 1
-    period = pd.Series([starts[i].date().isoformat() for i in position], index=dates.dropna().index)
+    period, starts = bucket(dates, offset)
     counts = period.value_counts()
     enough = counts[counts >= min_docs].index
     if len(enough) < 2:
@@ -84,6 +82,16 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
     for name in ("groups", "shares", "tone", "topic_tone"):
         setattr(result, name, getattr(result, name).rename(columns={"group": "period"}))
     return result
+
+
+def bucket(dates: pd.Series, freq) -> tuple[pd.Series, pd.DatetimeIndex]:
+    """Each readable date's period start (ISO text, same index), and every period start from
+    the first date's period to the last date."""
+    offset = pd.tseries.frequencies.to_offset(freq)
+    dates = dates.dropna()
+    starts = pd.date_range(offset.rollback(dates.min().normalize()), dates.max(), freq=offset)
+    position = np.searchsorted(starts.to_numpy(), dates.to_numpy(), side="right") - 1
+    return pd.Series([starts[i].date().isoformat() for i in position], index=dates.index), starts
 
 
 #: Offset aliases → the word a reader uses for one such period.

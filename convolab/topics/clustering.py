@@ -250,7 +250,7 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
         nearest = np.asarray(ids)[(embeddings @ centroids(embeddings, labels, ids).T).argmax(1)]
         labels = np.where(labels == -1, nearest, labels)
         how += f"; {raw_outliers:.0%} outliers moved to their nearest topic"
-    if how.startswith("HDBSCAN") and merge_distance:
+    if merge_distance and not hasattr(clusterer, "n_clusters"):  # density, not k-means
         merged = merge_near_topics(embeddings, labels, merge_distance)
         n_before, n_after = (len(set(x.tolist()) - {-1}) for x in (labels, merged))
         if n_after < n_before:

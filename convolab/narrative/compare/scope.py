@@ -8,7 +8,7 @@ import pandas as pd
 
 from ...compare import group_columns
 from ...compare.groups import NOT_GROUPS
-from ...compare.periods import PERIOD_MIN_DOCS, PERIOD_WORDS, period_names
+from ...compare.periods import PERIOD_MIN_DOCS, PERIOD_WORDS, bucket, period_names
 from ..wording import Narrative, is_present, listing, md_escape, plural
 from .differences import MAX_LISTED, _listed, _name
 
@@ -34,12 +34,7 @@ def choose_group_by(documents: pd.DataFrame, group_by: str | None = None, *,
 def _periods(documents: pd.DataFrame, freq: str) -> pd.Series:
     """Each dated document's period start (ISO), as :func:`convolab.over_time` buckets them."""
     dates = pd.to_datetime(documents["date"], errors="coerce").dropna()
-    if dates.empty:
-        return pd.Series(dtype=object)
-    offset = pd.tseries.frequencies.to_offset(freq)
-    starts = pd.date_range(offset.rollback(dates.min().normalize()), dates.max(), freq=offset)
-    index = starts.searchsorted(dates, side="right") - 1
-    return pd.Series([starts[i].date().isoformat() for i in index], index=dates.index)
+    return bucket(dates, freq)[0] if len(dates) else pd.Series(dtype=object)
 
 
 def comparison_sizes(documents: pd.DataFrame, columns=None, time_freq: str | None = "YS",
