@@ -13,6 +13,7 @@ it may import every other; nothing imports it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
@@ -92,7 +93,13 @@ def _write_tables(tables: dict, out: Path, formats: tuple[str, ...]) -> list[Pat
             table = table.reset_index()  # a meaningful index (e.g. doc_id) becomes a column
         for fmt in formats:
             path = out / f"{name}.{fmt}"
-            if fmt == "csv":
+            if hasattr(table, "npartitions"):  # Dask: written by the workers
+                if fmt == "csv":
+                    table.to_csv(path, index=False, single_file=True)
+                else:
+                    path = out / name
+                    table.to_parquet(path, write_index=False, overwrite=True)
+            elif fmt == "csv":
                 table.to_csv(path, index=False)
             else:
                 table.to_parquet(path, index=False)
@@ -105,9 +112,41 @@ def _load(args):
 
     try:
         return convolab.load_corpus(args.corpus, min_words=args.min_words,
-                                    include_hidden=args.include_hidden)
+                                    include_hidden=args.include_hidden, engine=args.engine,
+                                    progress=args.engine == "dask" and not args.quiet)
     except (OSError, ValueError) as exc:
         raise CommandError(_one_line(exc)) from exc
+
+
+@contextlib.contextmanager
+def _engine(args):
+    """A Dask client for ``--engine dask``: the scheduler asked for, or a local cluster."""
+    if getattr(args, "engine", "pandas") != "dask":
+        if any(getattr(args, k, None) for k in ("scheduler", "workers", "sample_size")):
+            raise CommandError("--scheduler, --workers and --sample-size need --engine dask")
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if not args.verbose:  # distributed logs every worker's start and stop at INFO
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    if args.scheduler:
+        try:
+            client = Client(args.scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise CommandError(f"cannot reach the Dask scheduler at {args.scheduler} "
+                               f"({_one_line(exc)}); start one with `dask scheduler`, or use "
+                               "--workers N for a local cluster") from exc
+    else:
+        client = Client(LocalCluster(n_workers=args.workers or 2, threads_per_worker=1))
+    logger.info("Dask dashboard: %s", client.dashboard_link)
+    try:
+        yield client
+    finally:
+        cluster = client.cluster
+        client.close()
+        if cluster is not None and not args.scheduler:
+            cluster.close()
 
 
 def _cmd_report(args) -> int:
@@ -153,7 +192,7 @@ def _cmd_topics(args) -> int:
         check_size(len(corpus.units(args.unit)), args.unit)
     except ValueError as exc:  # settings or corpus size: the user's to fix, before fitting
         raise CommandError(_one_line(exc)) from exc
-    tm.fit(corpus)
+    tm.fit(corpus, **({"sample_size": args.sample_size} if args.engine == "dask" else {}))
     tables = {"topics": tm.topics_, "assignments": tm.assignments_,
               "document_topics": tm.document_topics(), "evaluation": tm.evaluate()}
     return _report_written(_write_tables(tables, out, args.formats))
@@ -165,8 +204,11 @@ def _cmd_sentiment(args) -> int:
     out = _output(args.out)
     corpus = _load(args)
     scores = convolab.SentimentModel().score(corpus)
+    local = scores
+    if hasattr(scores, "npartitions"):  # Dask: only ids and scores come back for the summary
+        local = scores.drop(columns=["text"]).compute().reset_index(drop=True)
     tables = {"sentiment": scores,
-              "sentiment_by_document": convolab.sentiment_by(scores, by="doc_id")}
+              "sentiment_by_document": convolab.sentiment_by(local, by="doc_id")}
     return _report_written(_write_tables(tables, out, args.formats))
 
 
@@ -233,6 +275,16 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--include-hidden", action="store_true",
                          help="read hidden files and folders (names starting with '.'); by "
                               "default they are listed as skipped")
+        cmd.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
+                         help="'dask' reads, cleans, embeds and scores on Dask workers "
+                              "(default: %(default)s)")
+        where = cmd.add_mutually_exclusive_group()
+        where.add_argument("--scheduler", metavar="ADDRESS",
+                           help="with --engine dask: a running scheduler, e.g. "
+                                "tcp://host:8786")
+        where.add_argument("--workers", type=_count(1), metavar="N",
+                           help="with --engine dask: start a local cluster of N worker "
+                                "processes (default: 2)")
         cmd.set_defaults(func=func)
         return cmd
 
@@ -249,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="embedding backend (default: %(default)s)")
     topics.add_argument("--random-state", type=_count(0), default=0,
                         help="seed (default: %(default)s)")
+    topics.add_argument("--sample-size", type=_count(2), default=None, metavar="N",
+                        help="with --engine dask: fit on N units sampled by document, then "
+                             "assign all (default: 20000)")
     tables_command("sentiment", "score sentiment and write its tables", _cmd_sentiment,
                    "Score the sentiment of every sentence and write sentiment (one row per "
                    "sentence) and sentiment_by_document as tables.")
@@ -266,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("convolab").setLevel(level)
     start = time.perf_counter()
     try:
-        status = args.func(args)
+        with _engine(args):
+            status = args.func(args)
     except CommandError as exc:
         print(f"convolab {args.command}: error: {exc}", file=sys.stderr)
         return 1

@@ -11,33 +11,72 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
+import numpy as np
+
 from .cleaning import Cleaned, paragraph_key, words
 from .readers import RawDocument
 
 #: A paragraph found verbatim in this many documents is site boilerplate (a shared footer).
 CROSS_DOC_REPEAT = 3
+NUM_PERM = 128
+SCHEME = "affine32"  # hash values below 2**32, so signatures travel as uint32
 
 
-def drop_cross_document_repeats(cleaned: dict[str, Cleaned]) -> None:
-    """Remove paragraphs repeated verbatim across documents (shared footers), logging each.
+def paragraph_keys(result: Cleaned) -> set[str]:
+    """Hashed comparison keys of a document's paragraphs of four or more words."""
+    return {hashlib.sha1(paragraph_key(p).encode()).hexdigest()[:16]
+            for p in result.paragraphs if len(words(p)) >= 4}
 
-    A paragraph of four or more words found in ``CROSS_DOC_REPEAT`` or more documents is site
-    boilerplate; it moves to that document's ``removed`` list as ``repeated-across-documents``.
-    """
-    counts: Counter = Counter()
-    for result in cleaned.values():
-        counts.update({paragraph_key(p) for p in result.paragraphs if len(words(p)) >= 4})
-    shared = {key for key, n in counts.items() if n >= CROSS_DOC_REPEAT}
+
+def shared_paragraphs(counts: Counter) -> set[str]:
+    """Keys (from :func:`paragraph_keys`) found in ``CROSS_DOC_REPEAT`` or more documents."""
+    return {key for key, n in counts.items() if n >= CROSS_DOC_REPEAT}
+
+
+def strip_shared(result: Cleaned, shared: set[str]) -> Cleaned:
+    """A copy of ``result`` without the shared paragraphs, each logged as
+    ``repeated-across-documents`` (a shared footer is site boilerplate)."""
     if not shared:
-        return
-    for result in cleaned.values():
-        keep = []
-        for paragraph in result.paragraphs:
-            if paragraph_key(paragraph) in shared:
-                result.removed.append(("repeated-across-documents", paragraph))
-            else:
-                keep.append(paragraph)
-        result.paragraphs = keep
+        return result
+    keep, removed = [], list(result.removed)
+    for paragraph in result.paragraphs:
+        key = hashlib.sha1(paragraph_key(paragraph).encode()).hexdigest()[:16]
+        if key in shared:
+            removed.append(("repeated-across-documents", paragraph))
+        else:
+            keep.append(paragraph)
+    return Cleaned(keep, removed, result.meta)
+
+
+def too_short(result: Cleaned, min_words: int) -> str | None:
+    """Why a cleaned document is too short to keep, or ``None`` when it is long enough."""
+    n_words = len(words(" ".join(result.paragraphs)))
+    if not n_words:
+        kinds = Counter(kind for kind, _ in result.removed)
+        what = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "no text at all"
+        return f"empty after cleaning (removed: {what})"
+    if n_words < min_words:
+        return (f"too short: {n_words} words after cleaning (min_words={min_words}; "
+                "lower it to keep short documents)")
+    return None
+
+
+def fingerprint(result: Cleaned) -> tuple[str | None, np.ndarray | None]:
+    """Exact-text key and MinHash signature (3-word shingles) of a cleaned document.
+
+    ``(None, None)`` when it has no words. Signatures are plain arrays so that Dask workers
+    can compute them and the client compare them (:func:`drop_duplicates`).
+    """
+    from datasketch import MinHash
+
+    tokens = words(paragraph_key(" ".join(result.paragraphs)))
+    if not tokens:
+        return None, None
+    key = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    shingles = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
+    minhash.update_batch([s.encode() for s in shingles])
+    return key, minhash.hashvalues.astype(np.uint32)  # values are < 2**32: half the bytes
 
 
 def select_documents(raws: list[RawDocument], cleaned: dict[str, Cleaned], min_words: int,
@@ -49,62 +88,64 @@ def select_documents(raws: list[RawDocument], cleaned: dict[str, Cleaned], min_w
     documents"; then footers are removed from the documents kept, and documents that only
     differed by their footers are found in a second pass. Documents are taken in order, so of
     two duplicates the first is kept and the second names it. Cleaning results in ``cleaned``
-    are updated in place. Returns the kept documents and one ``path, doc_id, reason`` dict per
-    excluded one.
+    are replaced by their footer-free versions. Returns the kept documents and one
+    ``path, doc_id, reason`` dict per excluded one.
     """
     excluded: list[dict] = []
 
     def exclude(raw: RawDocument, reason: str) -> None:
         excluded.append({"path": raw.source, "doc_id": raw.doc_id, "reason": reason})
 
-    distinct = _drop_duplicates(raws, cleaned, threshold, exclude, "")
-    drop_cross_document_repeats({raw.doc_id: cleaned[raw.doc_id] for raw in distinct})
+    distinct = drop_duplicates([(raw, *fingerprint(cleaned[raw.doc_id])) for raw in raws],
+                               threshold, exclude, "")
+    counts: Counter = Counter()
+    for raw in distinct:
+        counts.update(paragraph_keys(cleaned[raw.doc_id]))
+    shared = shared_paragraphs(counts)
     long_enough = []
     for raw in distinct:
-        result = cleaned[raw.doc_id]
-        n_words = len(words(" ".join(result.paragraphs)))
-        if not n_words:
-            kinds = Counter(kind for kind, _ in result.removed)
-            what = ", ".join(f"{n} {k}" for k, n in kinds.items()) or "no text at all"
-            exclude(raw, f"empty after cleaning (removed: {what})")
-        elif n_words < min_words:
-            exclude(raw, f"too short: {n_words} words after cleaning (min_words={min_words}; "
-                         "lower it to keep short documents)")
+        cleaned[raw.doc_id] = strip_shared(cleaned[raw.doc_id], shared)
+        reason = too_short(cleaned[raw.doc_id], min_words)
+        if reason:
+            exclude(raw, reason)
         else:
             long_enough.append(raw)
-    kept = _drop_duplicates(long_enough, cleaned, threshold, exclude,
-                            " once shared footers are removed")
+    kept = drop_duplicates([(raw, *fingerprint(cleaned[raw.doc_id])) for raw in long_enough],
+                           threshold, exclude, " once shared footers are removed")
     return kept, excluded
 
 
-def _drop_duplicates(raws, cleaned, threshold: float, exclude, note: str) -> list[RawDocument]:
+def drop_duplicates(items, threshold: float, exclude, note: str) -> list:
+    """The documents of ``items`` (``(doc, key, signature)``, in order) that duplicate none
+    kept before them; ``exclude(doc, reason)`` is called for each of the others.
+
+    ``doc`` needs a ``doc_id``. LSH only proposes candidates (it needs a threshold it can
+    band); the estimated Jaccard similarity decides, and the most similar kept document is
+    named.
+    """
     from datasketch import MinHash, MinHashLSH
 
-    # LSH only proposes candidates (it needs a threshold it can band); the estimate decides.
-    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=128)
+    lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=NUM_PERM)
     minhashes: dict[str, MinHash] = {}
     exact: dict[str, str] = {}
     kept = []
-    for raw in raws:
-        tokens = words(paragraph_key(" ".join(cleaned[raw.doc_id].paragraphs)))
-        if not tokens:  # nothing to compare; the length check reports it
-            kept.append(raw)
+    for doc, key, signature in items:
+        if key is None:  # nothing to compare; the length check reports it
+            kept.append(doc)
             continue
-        key = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
         if key in exact:
-            exclude(raw, f"duplicate of {exact[key]} (same text{note})")
+            exclude(doc, f"duplicate of {exact[key]} (same text{note})")
             continue
-        minhash = MinHash(num_perm=128, seed=1)
-        shingles = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
-        minhash.update_batch([s.encode() for s in shingles])
+        minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME,
+                          hashvalues=np.asarray(signature, dtype=np.uint64))
         similar = sorted((minhash.jaccard(minhashes[m]), m) for m in lsh.query(minhash))
         if similar and similar[-1][0] >= threshold:
             score, match = similar[-1]
-            exclude(raw, f"near-duplicate of {match} (estimated Jaccard similarity "
+            exclude(doc, f"near-duplicate of {match} (estimated Jaccard similarity "
                          f"{score:.2f} >= {threshold}{note})")
             continue
-        exact[key] = raw.doc_id
-        lsh.insert(raw.doc_id, minhash)
-        minhashes[raw.doc_id] = minhash
-        kept.append(raw)
+        exact[key] = doc.doc_id
+        lsh.insert(doc.doc_id, minhash)
+        minhashes[doc.doc_id] = minhash
+        kept.append(doc)
     return kept

@@ -19,10 +19,9 @@ import pandas as pd
 from .cleaning import clean_text, words
 from .duplicates import select_documents
 from .language import detect_languages
-from .metadata import orphans, read_metadata
-from .readers import RawDocument, Unreadable, read_path, rows_to_documents
+from .readers import RawDocument
 from .segment import sentence_spans
-from .walk import display_path, walk
+from .sources import plan_source, read_plan
 
 META_COLUMNS = ["title", "author", "date", "source", "url"]
 UNITS = ("sentence", "paragraph", "document")
@@ -95,10 +94,58 @@ class Corpus:
         return frame[["unit_id", "doc_id", "para_id", "sent_id", "start", "end", "text"]] \
             .reset_index(drop=True)
 
+    @property
+    def engine(self) -> str:
+        """``"dask"`` when the big tables are Dask frames, else ``"pandas"``."""
+        return "dask" if hasattr(self.documents, "npartitions") else "pandas"
+
+    def compute(self) -> Corpus:
+        """This corpus with every table in pandas (itself when it already is)."""
+        if self.engine == "pandas":
+            return self
+        import dask
+
+        tables = dask.compute(self.documents, self.paragraphs, self.sentences, self.removed)
+        documents, paragraphs, sentences, removed = (t.reset_index(drop=True) for t in tables)
+        return Corpus(documents, paragraphs, sentences, self.excluded, removed, self.name,
+                      self.skipped)
+
+    def to_parquet(self, path: str | Path) -> Path:
+        """Write every table under ``path``: ``documents``, ``paragraphs``, ``sentences``,
+        ``removed`` (a folder of partitions each with the Dask engine, one file each with
+        pandas), ``excluded.parquet`` and ``skipped.parquet``. Returns the folder."""
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for key in ("documents", "paragraphs", "sentences", "removed", "excluded", "skipped"):
+            frame = getattr(self, key)
+            if hasattr(frame, "npartitions"):
+                frame.to_parquet(folder / key, write_index=False, overwrite=True)
+            else:
+                frame.to_parquet(folder / f"{key}.parquet", index=False)
+        return folder
+
+    def _counts(self) -> dict:
+        def measures(documents, paragraphs, sentences, removed):
+            return {"documents": len(documents), "paragraphs": len(paragraphs),
+                    "sentences": len(sentences), "removed": len(removed),
+                    "words": documents["n_words"].sum() if len(documents) else 0,
+                    "kinds": removed["kind"].value_counts()}
+
+        if self.engine == "pandas":
+            return measures(self.documents, self.paragraphs, self.sentences, self.removed)
+        import dask
+
+        n = dask.compute(self.documents.shape[0], self.paragraphs.shape[0],
+                         self.sentences.shape[0], self.removed.shape[0],
+                         self.documents["n_words"].sum(), self.removed["kind"].value_counts())
+        return dict(zip(["documents", "paragraphs", "sentences", "removed", "words", "kinds"],
+                        n))
+
     def summary(self) -> str:
         """One paragraph saying what the corpus holds and what cleaning did."""
-        kinds = Counter(self.removed["kind"]) if len(self.removed) else Counter()
-        removed = ", ".join(f"{n} {k}" for k, n in kinds.most_common()) or "nothing"
+        n = self._counts()
+        kinds = sorted(n["kinds"].to_dict().items(), key=lambda kv: (-kv[1], kv[0]))
+        removed = ", ".join(f"{k} {c}" for c, k in kinds) or "nothing"
         reasons = Counter(r.split(" (")[0].split(":")[0] for r in self.excluded["reason"])
         excluded = ", ".join(f"{n} {k}" for k, n in reasons.most_common())
         families = Counter(r.split(",")[0] for r in self.skipped["reason"])
@@ -106,12 +153,12 @@ class Corpus:
                    + ", ".join(f"{n} {k}" for k, n in families.most_common()) + ")"
                    if len(self.skipped) else "")
         return (
-            f"Corpus '{self.name}': {len(self.documents)} documents kept, "
+            f"Corpus '{self.name}': {n['documents']} documents kept, "
             f"{len(self.excluded)} excluded{f' ({excluded})' if excluded else ''}{skipped}; "
-            f"{int(self.documents['n_words'].sum()) if len(self.documents) else 0} words, "
-            f"{len(self.paragraphs)} paragraphs, {len(self.sentences)} sentences. "
-            + (f"Cleaning removed {len(self.removed)} pieces of text: {removed}."
-               if len(self.removed) else "Cleaning removed nothing.")
+            f"{int(n['words'])} words, "
+            f"{n['paragraphs']} paragraphs, {n['sentences']} sentences. "
+            + (f"Cleaning removed {n['removed']} pieces of text: {removed}."
+               if n["removed"] else "Cleaning removed nothing.")
         )
 
     def __repr__(self) -> str:
@@ -126,6 +173,9 @@ def load_corpus(
     near_duplicate_threshold: float = 0.9,
     name: str | None = None,
     include_hidden: bool = False,
+    engine: str = "pandas",
+    files_per_partition: int | None = None,
+    progress: bool = False,
 ) -> Corpus:
     """Read, clean and segment a corpus.
 
@@ -149,6 +199,17 @@ def load_corpus(
     include_hidden : bool
         Read hidden files and folders (names starting with "."); by default they are listed
         in ``corpus.skipped``.
+    engine : {"pandas", "dask"}
+        ``"dask"`` reads, cleans and segments on the workers of the current
+        ``dask.distributed`` client (or Dask's local threads when there is none) and returns a
+        :class:`Corpus` whose ``documents``, ``paragraphs``, ``sentences`` and ``removed`` are
+        ``dask.dataframe`` frames with the same columns, ids and accounting as with pandas;
+        ``excluded`` and ``skipped`` stay pandas (see :mod:`convolab.corpus.partitioned`).
+        ``source`` may then also be a glob (``"archive/*.parquet"``) or a Dask DataFrame.
+    files_per_partition : int, optional
+        Dask only: files read by one task (by default chosen from the number of files).
+    progress : bool
+        Dask only: show the Dask progress bar of each pass over the partitions.
 
     Returns
     -------
@@ -174,11 +235,21 @@ def load_corpus(
     """
     if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 0:
         raise ValueError(f"min_words must be a whole number >= 0, not {min_words!r}")
+    if engine not in ("pandas", "dask"):
+        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     if not 0 < near_duplicate_threshold <= 1:
         raise ValueError("near_duplicate_threshold must be in (0, 1], not "
                          f"{near_duplicate_threshold!r}")
-    raws, excluded, skipped, name = _read_source(source, text_column=text_column, name=name,
-                                                 include_hidden=include_hidden)
+    if engine == "dask" or type(source).__module__.startswith("dask"):
+        from .partitioned import load_partitioned
+
+        return load_partitioned(source, text_column=text_column, min_words=min_words,
+                                threshold=near_duplicate_threshold, name=name,
+                                include_hidden=include_hidden,
+                                files_per_partition=files_per_partition, progress=progress)
+    plan = plan_source(source, text_column=text_column, name=name,
+                       include_hidden=include_hidden)
+    raws, excluded, skipped, name = read_plan(plan, text_column=text_column)
     _assign_ids(raws)
     cleaned = {raw.doc_id: clean_text(raw.text) for raw in raws}
     kept, more_excluded = select_documents(raws, cleaned, min_words, near_duplicate_threshold)
@@ -186,69 +257,6 @@ def load_corpus(
     corpus = _build(kept, cleaned, excluded, name)
     corpus.skipped = pd.DataFrame(skipped, columns=["path", "reason"])
     return corpus
-
-
-def _read_source(source, *, text_column: str, name: str | None, include_hidden: bool):
-    if isinstance(source, pd.Series):
-        frame = source.rename(text_column).to_frame()
-        if not isinstance(source.index, pd.RangeIndex):
-            frame["doc_id"] = source.index.astype(str)
-        source, name = frame, name or (str(source.name) if source.name is not None else None)
-    if isinstance(source, pd.DataFrame):
-        return (rows_to_documents(source, text_column=text_column, source="row"), [], [],
-                name or "dataframe")
-    if not isinstance(source, (str, Path)):
-        raise TypeError(f"load_corpus takes a folder or file path, a DataFrame or a Series of "
-                        f"texts, not {type(source).__name__}; for a list of texts use "
-                        "pd.Series(texts)")
-    path = Path(source)
-    if not path.exists():
-        raise FileNotFoundError(f"No such file or folder: '{display_path(path)}'. Pass a folder "
-                                "of essays (.txt/.md/.html), one file, or a DataFrame with a "
-                                "text column.")
-    if path.is_dir():
-        found = walk(path, include_hidden=include_hidden)
-        folder, files, metadata_files = path, found.files, found.metadata
-        excluded, skipped = found.excluded, found.skipped
-        if not files and not excluded:
-            hidden = (f" (only {_entries(len(skipped))} that are hidden or metadata; pass "
-                      "include_hidden=True, or --include-hidden, to read hidden ones)"
-                      if skipped else "")
-            raise ValueError(f"The folder '{display_path(path)}' holds no files to read{hidden}."
-                             " Put essays in it as .txt, .md or .html files (or a .csv/.jsonl/"
-                             ".parquet with a text column).")
-    else:
-        folder, files, excluded, skipped = path.parent, [path], [], []
-        metadata_files = [m for m in [folder / "metadata.csv"] if m.is_file()]
-    metadata = read_metadata(metadata_files, folder)
-    raws: list[RawDocument] = []
-    for file in files:
-        relative = file.relative_to(folder).as_posix()
-        try:
-            docs = read_path(file, text_column=text_column)
-        except Unreadable as exc:
-            excluded.append({"path": display_path(file), "doc_id": None, "reason": str(exc)})
-            continue
-        except OSError as exc:
-            excluded.append({"path": display_path(file), "doc_id": None,
-                             "reason": f"cannot be read ({(exc.strerror or '').lower()}); fix "
-                                       "its permissions or remove it"})
-            continue
-        row = metadata.get(relative)
-        for doc in docs:
-            doc.source = display_path(file) + doc.source[len(str(file)):]
-            doc.meta = {**doc.meta, **(row.values if row else {})}
-            doc.meta.setdefault("_stem", display_path(Path(relative).with_suffix("")))
-        raws.extend(docs)
-    if path.is_file() and excluded:  # the one file asked for cannot be used: say so now
-        raise ValueError(f"'{excluded[0]['path']}': {excluded[0]['reason']}")
-    if path.is_dir():  # one file asked for by name: other rows of its metadata are not orphans
-        skipped.extend(orphans(metadata, {f.relative_to(folder).as_posix() for f in files}))
-    return raws, excluded, skipped, name or path.name
-
-
-def _entries(n: int) -> str:
-    return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
 def _assign_ids(raws: list[RawDocument]) -> None:

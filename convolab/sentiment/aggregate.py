@@ -219,6 +219,7 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
         most_positive_sent_id`` and the same four for ``most_negative``.
     """
     assignments, topics, unit = _topic_inputs(topics_or_model, topics, unit)
+    scores, assignments = _local(scores, assignments, unit)
     joined = _join_topics(scores, assignments, unit)
     if len(joined) < len(scores):
         logger.info("%d of %d sentences are in no topic unit and are left out",
@@ -270,6 +271,23 @@ def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> p
     table.insert(1, "label", table["topic"].map(dict(zip(tm.topics_["topic"],
                                                          tm.topics_["label"]))))
     return table
+
+
+def _local(scores, assignments, unit: str):
+    """Dask inputs (from ``engine="dask"``) computed into pandas, in partition order: the
+    sentence scores and, of the assignments, only the join keys and topics."""
+    import sys
+
+    if "dask" not in sys.modules:  # nothing can be a Dask frame
+        return scores, assignments
+    import dask
+
+    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
+            "document": ["doc_id"]}[unit]
+    if hasattr(assignments, "npartitions"):
+        assignments = assignments[list(dict.fromkeys(keys + ["para_id", "sent_id", "topic"]))]
+    scores, assignments = dask.compute(scores, assignments)
+    return scores.reset_index(drop=True), assignments.reset_index(drop=True)
 
 
 def _join_topics(scores: pd.DataFrame, assignments: pd.DataFrame, unit: str) -> pd.DataFrame:

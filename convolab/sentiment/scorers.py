@@ -309,6 +309,9 @@ class SentimentModel:
         embeddings : ndarray, optional
             Precomputed embeddings aligned with the sentences.
 
+        A Corpus loaded with ``engine="dask"`` (or a Dask frame) is scored partition by
+        partition on the workers, and a Dask frame of the same columns is returned.
+
         Returns
         -------
         DataFrame
@@ -317,6 +320,8 @@ class SentimentModel:
             ``learned``, and ``flag`` (one of ``ok, empty, non-english, truncated``).
         """
         frame = corpus.sentences if hasattr(corpus, "sentences") else corpus
+        if hasattr(frame, "npartitions") and embeddings is None:  # Dask: on the workers
+            return frame.map_partitions(self.score, meta=self.score(frame._meta))
         if not isinstance(frame, pd.DataFrame) or "text" not in frame.columns:
             raise TypeError("score() takes a convolab.Corpus or a DataFrame with a 'text' "
                             "column; use score_texts() for a list of strings.")

@@ -70,3 +70,24 @@ def mean_ari(reference, others) -> float:
     from sklearn.metrics import adjusted_rand_score
 
     return float(np.mean([adjusted_rand_score(reference, o) for o in others]))
+
+
+def paragraph_texts(units, unit: str) -> list[str]:
+    """The paragraphs that NPMI counts co-occurrence in, rebuilt from a unit table.
+
+    Co-occurrence is counted per paragraph whatever the unit: sentences are too short to hold
+    two topic words, and whole documents (five in the seed corpus) make every pair co-occur.
+    """
+    if unit == "sentence":
+        return units.groupby(["doc_id", "para_id"], sort=False)["text"].agg(" ".join).tolist()
+    if unit == "document":
+        return [p for text in units["text"] for p in text.split("\n\n")]
+    return units["text"].tolist()
+
+
+def stability_seeds(random_state, n_seeds: int) -> list[int]:
+    """Seeds of the refits that stability is measured over: the next ``n_seeds`` after
+    ``random_state``, or fresh ones when it is ``None``."""
+    if random_state is None:
+        return np.random.default_rng().integers(0, 2**31, size=n_seeds).tolist()
+    return [(random_state + i) % 2**32 for i in range(1, n_seeds + 1)]

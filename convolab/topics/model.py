@@ -20,7 +20,7 @@ import pandas as pd
 from ..corpus import Corpus
 from ..embeddings import embed, get_embedder
 from . import clustering, representation, steering
-from .metrics import diversity, mean_ari, npmi_coherence
+from .metrics import diversity, mean_ari, npmi_coherence, paragraph_texts, stability_seeds
 from .persistence import load_model, save_model
 from .representation import topic_label
 
@@ -106,7 +106,8 @@ class TopicModel:
         steering.check_steering(self.seed_topics, self.stop_words)
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, corpus: Corpus | pd.DataFrame, embeddings: np.ndarray | None = None):
+    def fit(self, corpus: Corpus | pd.DataFrame, embeddings: np.ndarray | None = None, *,
+            sample_size: int | None = None):
         """Fit topics to the corpus's units.
 
         Parameters
@@ -115,6 +116,10 @@ class TopicModel:
             A :class:`~convolab.Corpus`, or a units frame with at least ``doc_id`` and ``text``.
         embeddings : ndarray, optional
             Precomputed embeddings, one row per unit (skips the embedding step).
+        sample_size : int, optional
+            Dask corpora only: fit on this many units sampled by document, then assign all
+            on the workers (:mod:`convolab.topics.partitioned`); ``assignments_`` is then a
+            Dask frame and ``sample_assignments_`` the fitted sample.
 
         Returns
         -------
@@ -122,6 +127,10 @@ class TopicModel:
             ``self``, with ``topics_``, ``assignments_``, ``topic_terms_``,
             ``representatives_`` and ``bertopic_`` set; earlier merges and names are gone.
         """
+        if getattr(corpus, "engine", "pandas") == "dask":
+            from .partitioned import fit_partitioned
+
+            return fit_partitioned(self, corpus, sample_size)
         units = self._units(corpus)
         self._check_params(n_units=len(units))
         clustering.check_size(len(units), self.unit)
@@ -257,7 +266,9 @@ class TopicModel:
         any), or with ``long=True`` a tidy frame ``doc_id, topic, label, n_units, share``.
         """
         self._check_fitted()
-        counts = pd.crosstab(self.assignments_["doc_id"], self.assignments_["topic"])
+        pairs = self.assignments_[["doc_id", "topic"]]
+        pairs = pairs.compute() if hasattr(pairs, "npartitions") else pairs  # a Dask fit
+        counts = pd.crosstab(pairs["doc_id"], pairs["topic"])
         shares = counts.div(counts.sum(axis=1), axis=0)
         if not long:
             return shares
@@ -339,49 +350,34 @@ class TopicModel:
         term_lists = [self.topic_terms_.loc[self.topic_terms_.topic == t]
                       .sort_values("rank")["term"].head(self.n_terms).tolist()
                       for t in self.topic_ids_]
+        units = self._fitted_units()
         npmi = npmi_coherence(term_lists, representation.analyzer(self._stop_words()),
-                              self._paragraph_texts())
+                              paragraph_texts(units, self.unit))
         result = {
             "n_topics": len(self.topic_ids_),
             "coherence_npmi": float(np.nanmean(npmi)) if npmi else float("nan"),
             "diversity": diversity(term_lists),
-            "outlier_share": float((self.assignments_["topic"] == -1).mean()),
+            "outlier_share": float((units["topic"] == -1).mean()),
             "outlier_share_before_reassignment": self.outlier_share_before_reassignment_,
         }
         if stability:
             if not hasattr(self, "embedder_"):
                 self.embedder_ = self._make_embedder()
-            vectors = embed(self.assignments_["text"].tolist(), self.embedder_,
-                            cache_dir=self.cache_dir)
+            vectors = embed(units["text"].tolist(), self.embedder_, cache_dir=self.cache_dir)
             vectors = self._guided(vectors)
-            others = [self._cluster(vectors, seed)[0] for seed in self._stability_seeds(n_seeds)]
-            result["stability_ari"] = mean_ari(self.assignments_["topic"].to_numpy(), others)
+            others = [self._cluster(vectors, seed)[0] for seed in stability_seeds(self.random_state, n_seeds)]
+            result["stability_ari"] = mean_ari(units["topic"].to_numpy(), others)
         self.topic_coherence_ = dict(zip(self.topic_ids_, npmi))
         return pd.Series(result, name="value")
-
-    def _stability_seeds(self, n_seeds: int) -> list[int]:
-        if self.random_state is None:
-            return np.random.default_rng().integers(0, 2**31, size=n_seeds).tolist()
-        return [(self.random_state + i) % 2**32 for i in range(1, n_seeds + 1)]
-
-    def _paragraph_texts(self) -> list[str]:
-        # Co-occurrence is counted per paragraph whatever the unit: sentences are too short to
-        # hold two topic words, and whole documents (five here) make every pair co-occur.
-        units = self.assignments_
-        if self.unit == "sentence":
-            return units.groupby(["doc_id", "para_id"], sort=False)["text"].agg(" ".join).tolist()
-        if self.unit == "document":
-            return [p for text in units["text"] for p in text.split("\n\n")]
-        return units["text"].tolist()
 
     def unit_map(self) -> pd.DataFrame:
         """``assignments_`` plus ``x, y``: a 2-D UMAP of the unit embeddings, for plotting."""
         self._check_fitted()
         if not hasattr(self, "embedder_"):
             self.embedder_ = self._make_embedder()
-        coords = clustering.map_2d(embed(self.assignments_["text"].tolist(), self.embedder_,
+        out = self._fitted_units().copy()
+        coords = clustering.map_2d(embed(out["text"].tolist(), self.embedder_,
                                          cache_dir=self.cache_dir), self.random_state)
-        out = self.assignments_.copy()
         out["x"], out["y"] = coords[:, 0], coords[:, 1]
         out["label"] = out["topic"].map(self.labels_).fillna("(outliers)")
         return out
@@ -406,6 +402,10 @@ class TopicModel:
     def load(cls, path: str | Path) -> TopicModel:
         """Load a model written by :meth:`save`; works offline, ``bertopic_`` is not restored."""
         return load_model(cls, path)
+
+    def _fitted_units(self) -> pd.DataFrame:
+        # A Dask fit keeps the sample it clustered; its full assignments_ are a Dask frame.
+        return getattr(self, "sample_assignments_", self.assignments_)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "topics_"):

@@ -1,0 +1,97 @@
+"""Topics on a Dask corpus: fit on a sample stratified by document, assign every unit on the
+workers.
+
+BERTopic's clustering (UMAP + HDBSCAN) needs all the points it clusters in one process, so a
+corpus larger than ``sample_size`` units is fitted on a sample: every document gives the same
+fraction of its units (documents never cross partitions, so each partition samples its own).
+Every unit is then placed on the workers by :meth:`TopicModel.transform` (embedding from the
+shared cache, nearest topic centroid), and sampled units keep the topic the fit gave them. With
+``sample_size`` at least the corpus, the fit is the in-process fit of the same units, so
+topics and assignments are the pandas engine's. BERTopic's online path (``partial_fit`` with
+IncrementalPCA + MiniBatchKMeans) was not used: it replaces HDBSCAN by k-means with a fixed
+number of topics, so its topics would differ from the in-process model's by construction.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+
+#: Units fitted on when the corpus is larger; see ``benchmarks/bench_scale.py`` for the curve
+#: of agreement with the full fit against sample size that this default comes from.
+DEFAULT_SAMPLE_SIZE = 20_000
+_SOFT = ["topic", "probability", "similarity"]
+
+
+def fit_partitioned(tm, corpus, sample_size: int | None):
+    """Fit ``tm`` on a Dask :class:`~convolab.Corpus` (see the module docstring)."""
+    import dask
+
+    size = DEFAULT_SAMPLE_SIZE if sample_size is None else sample_size
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
+        raise ValueError(f"sample_size must be a whole number >= 2, not {sample_size!r}")
+    units = corpus.units(tm.unit)
+    n_units = int(units.shape[0].compute())
+    if n_units <= size:
+        sample = units.compute()
+    else:
+        sample = units.map_partitions(_stratified, size / n_units, tm.random_state,
+                                      meta=units._meta).compute()
+    tm.fit(sample.reset_index(drop=True))
+    fitted = tm.assignments_
+    light = copy.copy(tm)
+    for attribute in ("bertopic_", "embedder_", "assignments_", "representatives_"):
+        light.__dict__.pop(attribute, None)
+    known = fitted.set_index("unit_id")[_SOFT]
+    assignments = units.map_partitions(_assign, light, known, meta=fitted.head(0)).persist()
+    sizes, n_documents = dask.compute(
+        assignments["topic"].value_counts(),
+        assignments[["doc_id", "topic"]].drop_duplicates(split_out=1)["topic"].value_counts())
+    tm.sample_assignments_ = fitted
+    tm.assignments_ = assignments
+    tm.n_units_, tm.sample_size_ = n_units, len(fitted)
+    topics = tm.topics_.copy()
+    topics["size"] = topics["topic"].map(sizes).fillna(0).astype(int)
+    topics["share"] = topics["size"] / n_units
+    topics["n_documents"] = topics["topic"].map(n_documents).fillna(0).astype(int)
+    tm.topics_ = topics.sort_values(["size", "topic"], ascending=[False, True]) \
+        .reset_index(drop=True)
+    return tm
+
+
+def _stratified(units: pd.DataFrame, fraction: float, random_state) -> pd.DataFrame:
+    if units.empty:
+        return units
+    # Each document gives round(fraction * its units), at least one (short documents count
+    # too), drawn with its own seed: the sample does not depend on how files were partitioned.
+    picks = []
+    for doc_id, rows in units.groupby("doc_id", sort=False):
+        rng = np.random.default_rng(None if random_state is None
+                                    else [random_state, _stable_hash(doc_id)])
+        k = max(1, int(round(fraction * len(rows))))
+        picks.append(rows.iloc[np.sort(rng.choice(len(rows), size=min(k, len(rows)),
+                                                  replace=False))])
+    return pd.concat(picks)
+
+
+def _stable_hash(text: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "little")
+
+
+def _assign(units: pd.DataFrame, model, known: pd.DataFrame) -> pd.DataFrame:
+    columns = ["unit_id", "doc_id", "para_id", "sent_id", "start", "end", "text"]
+    if units.empty:
+        return units[columns].assign(topic=pd.Series(dtype="int64"),
+                                     probability=pd.Series(dtype="float64"),
+                                     similarity=pd.Series(dtype="float64"))
+    placed = model.transform(units[columns].reset_index(drop=True))[columns + _SOFT]
+    seen = placed["unit_id"].isin(known.index).to_numpy()
+    if seen.any():
+        placed.loc[seen, _SOFT] = known.loc[placed.loc[seen, "unit_id"], _SOFT].to_numpy()
+    placed["topic"] = placed["topic"].astype("int64")
+    placed.index = units.index
+    return placed
