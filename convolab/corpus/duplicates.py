@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,8 @@ def strip_shared(result: Cleaned, shared: set[str]) -> Cleaned:
             removed.append(("repeated-across-documents", paragraph))
         else:
             keep.append(paragraph)
+    if len(keep) == len(result.paragraphs):  # unchanged: callers may reuse its fingerprint
+        return result
     return Cleaned(keep, removed, result.meta)
 
 
@@ -73,10 +76,18 @@ def fingerprint(result: Cleaned) -> tuple[str | None, np.ndarray | None]:
     if not tokens:
         return None, None
     key = hashlib.sha1(" ".join(tokens).encode()).hexdigest()
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, permutations=_permutations())
     shingles = {" ".join(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))}
     minhash.update_batch([s.encode() for s in shingles])
     return key, minhash.hashvalues.astype(np.uint32)  # values are < 2**32: half the bytes
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    # Drawing the permutations costs more than hashing a short document: draw them once.
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
 
 
 def select_documents(raws: list[RawDocument], cleaned: dict[str, Cleaned], min_words: int,
@@ -96,21 +107,24 @@ def select_documents(raws: list[RawDocument], cleaned: dict[str, Cleaned], min_w
     def exclude(raw: RawDocument, reason: str) -> None:
         excluded.append({"path": raw.source, "doc_id": raw.doc_id, "reason": reason})
 
-    distinct = drop_duplicates([(raw, *fingerprint(cleaned[raw.doc_id])) for raw in raws],
-                               threshold, exclude, "")
+    prints = {raw.doc_id: fingerprint(cleaned[raw.doc_id]) for raw in raws}
+    distinct = drop_duplicates([(raw, *prints[raw.doc_id]) for raw in raws], threshold,
+                               exclude, "")
     counts: Counter = Counter()
     for raw in distinct:
         counts.update(paragraph_keys(cleaned[raw.doc_id]))
     shared = shared_paragraphs(counts)
     long_enough = []
     for raw in distinct:
-        cleaned[raw.doc_id] = strip_shared(cleaned[raw.doc_id], shared)
+        stripped = strip_shared(cleaned[raw.doc_id], shared)
+        if stripped is not cleaned[raw.doc_id]:
+            cleaned[raw.doc_id], prints[raw.doc_id] = stripped, fingerprint(stripped)
         reason = too_short(cleaned[raw.doc_id], min_words)
         if reason:
             exclude(raw, reason)
         else:
             long_enough.append(raw)
-    kept = drop_duplicates([(raw, *fingerprint(cleaned[raw.doc_id])) for raw in long_enough],
+    kept = drop_duplicates([(raw, *prints[raw.doc_id]) for raw in long_enough],
                            threshold, exclude, " once shared footers are removed")
     return kept, excluded
 
@@ -137,7 +151,8 @@ def drop_duplicates(items, threshold: float, exclude, note: str) -> list:
             exclude(doc, f"duplicate of {exact[key]} (same text{note})")
             continue
         minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME,
-                          hashvalues=np.asarray(signature, dtype=np.uint64))
+                          hashvalues=np.asarray(signature, dtype=np.uint64),
+                          permutations=_permutations())
         similar = sorted((minhash.jaccard(minhashes[m]), m) for m in lsh.query(minhash))
         if similar and similar[-1][0] >= threshold:
             score, match = similar[-1]

@@ -63,6 +63,7 @@ class _Part:
     cleaned: list[Cleaned]
     excluded: list[dict]
     too_short: list[str | None] | None = None  # set once shared footers are stripped
+    prints: list | None = None  # (key, signature) per document
 
 
 def load_partitioned(source, *, text_column: str, min_words: int, threshold: float,
@@ -191,19 +192,24 @@ def _is_dask_frame(source) -> bool:
 
 def _read_part(files, folder, metadata, text_column) -> _Part:
     raws, excluded = read_files(files, folder, metadata, text_column=text_column)
-    return _Part(raws, [clean_text(raw.text) for raw in raws], excluded)
+    return _cleaned(raws, excluded)
+
+
+def _cleaned(raws, excluded) -> _Part:
+    cleaned = [clean_text(raw.text) for raw in raws]
+    return _Part(raws, cleaned, excluded, prints=[fingerprint(c) for c in cleaned])
 
 
 def _read_rows(frame: pd.DataFrame, offset: int, text_column: str) -> _Part:
     raws = rows_to_documents(frame, text_column=text_column, source="row")
     for position, raw in enumerate(raws):
         raw.source = f"row#row={offset + position}"
-    return _Part(raws, [clean_text(raw.text) for raw in raws], [])
+    return _cleaned(raws, [])
 
 
 def _summarise(part: _Part) -> list[tuple]:
-    return [(raw.source, raw.format, raw.doc_id, raw.meta.get("_stem"), *fingerprint(result))
-            for raw, result in zip(part.raws, part.cleaned)]
+    return [(raw.source, raw.format, raw.doc_id, raw.meta.get("_stem"), *prints)
+            for raw, prints in zip(part.raws, part.prints)]
 
 
 def _split(values, part_of, n_parts) -> list[list]:
@@ -230,19 +236,21 @@ def _footer_keys(part: _Part, ids, distinct) -> pd.Series:
 
 
 def _strip(part: _Part, ids, distinct, shared, min_words) -> _Part:
-    raws, cleaned = [], []
-    for raw, doc_id, result in zip(part.raws, ids, part.cleaned):
+    raws, cleaned, prints = [], [], []
+    for raw, doc_id, result, old in zip(part.raws, ids, part.cleaned, part.prints):
         if doc_id not in distinct:
             continue
         meta = {k: v for k, v in raw.meta.items() if k != "_stem"}
         raws.append(RawDocument(raw.source, raw.text, raw.format, raw.encoding, doc_id, meta))
         cleaned.append(strip_shared(result, shared))
-    return _Part(raws, cleaned, [], [too_short(result, min_words) for result in cleaned])
+        prints.append(old if cleaned[-1] is result else fingerprint(cleaned[-1]))
+    return _Part(raws, cleaned, [], [too_short(result, min_words) for result in cleaned],
+                 prints)
 
 
 def _second_summary(part: _Part) -> list[tuple]:
-    return [(raw.doc_id, raw.source, reason, *((None, None) if reason else fingerprint(result)))
-            for raw, result, reason in zip(part.raws, part.cleaned, part.too_short)]
+    return [(raw.doc_id, raw.source, reason, *((None, None) if reason else prints))
+            for raw, reason, prints in zip(part.raws, part.too_short, part.prints)]
 
 
 def _build_part(part: _Part, kept, name):
