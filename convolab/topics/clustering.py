@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .reduction import reduce
+
 #: Below this many units no clustering result means anything; the error says what to do.
 MIN_UNITS = 8
 #: In a small corpus, HDBSCAN results leaving more units than this unassigned are replaced by
@@ -155,6 +157,7 @@ def choose_clusterer(reduced: np.ndarray, p: ClusterPlan, method: str, random_st
     ``method`` is ``"auto"``, ``"hdbscan"`` or ``"kmeans"``. ``"auto"`` tries HDBSCAN with
     its default excess-of-mass selection, then with leaf selection (which splits the giant
     cluster excess-of-mass tends to pick when themes overlap), then falls back to k-means.
+    An HDBSCAN that ``"auto"`` accepts comes back already fitted on ``reduced``.
     """
     if n_topics is not None:
         return _kmeans(n_topics, random_state), f"k-means with k={n_topics} (requested)"
@@ -164,9 +167,12 @@ def choose_clusterer(reduced: np.ndarray, p: ClusterPlan, method: str, random_st
         reason = "k-means requested"
     elif method == "auto":
         for selection in ("eom", "leaf"):
-            reason = _judge(make_hdbscan(p, selection).fit(reduced).labels_)
+            # Returned fitted: HDBSCAN is deterministic, and at 100,000 units a second fit
+            # on the same points costs as much as the first.
+            fitted = make_hdbscan(p, selection).fit(reduced)
+            reason = _judge(fitted.labels_)
             if reason is None:
-                return make_hdbscan(p, selection), _describe(p, selection)
+                return fitted, _describe(p, selection)
     else:
         raise ValueError(f"clustering must be 'auto', 'hdbscan' or 'kmeans', not {method!r}")
     k, score = best_k(reduced, random_state)
@@ -219,15 +225,17 @@ def _kmeans(k: int, random_state: int):
 
 def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | None = None,
             min_topic_size: int | None = None, reduce_outliers: bool = True,
-            random_state: int = 0,
-            merge_distance: float | None = MERGE_DISTANCE) -> tuple[np.ndarray, float, str]:
+            random_state: int = 0, merge_distance: float | None = MERGE_DISTANCE,
+            cache_dir=None) -> tuple[np.ndarray, float, str]:
     """Cluster unit embeddings into topics: UMAP, then the clusterer :func:`choose_clusterer` picks.
 
     Outliers are then moved to the nearest topic centroid by cosine similarity, which is
     BERTopic's ``reduce_outliers(strategy="embeddings")`` rule; doing it here, before BERTopic
     builds representations, lets the stability refits share this code exactly. Density topics
     are then merged by :func:`merge_near_topics` (``merge_distance=None`` keeps them apart);
-    k-means topics, whose number was chosen or asked for, are left as they are.
+    k-means topics, whose number was chosen or asked for, are left as they are. The UMAP
+    reduction is read from, or kept in, the cache under ``cache_dir``
+    (:func:`convolab.topics.reduction.reduce`; ``False`` disables it).
 
     Returns
     -------
@@ -237,9 +245,11 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     """
     n = len(embeddings)
     p = plan(n, min_topic_size)
-    reduced = make_umap(p, n, random_state).fit_transform(embeddings)
+    reduced = reduce(embeddings, make_umap(p, n, random_state), cache_dir)
     clusterer, how = choose_clusterer(reduced, p, method, random_state, n_topics)
-    labels = np.asarray(clusterer.fit(reduced).labels_)
+    if not hasattr(clusterer, "labels_"):
+        clusterer.fit(reduced)
+    labels = np.asarray(clusterer.labels_)
     raw_outliers = float(np.mean(labels == -1))
     if raw_outliers == 1:  # only a forced HDBSCAN gets here; "auto" falls back to k-means
         raise ValueError(f"HDBSCAN found no topic in {n} units with min_topic_size="
