@@ -67,3 +67,32 @@ def test_cached_refit_equals_cold_fit_with_keybert(themed_corpus, tmp_path):
     assert (tmp_path / "reduced" / "umap.sqlite").is_file()
     # KeyBERT's candidate words went through the embedding cache too.
     assert cold.bertopic_.topic_aspects_["KeyBERT"]
+
+
+def test_exact_neighbours_match_brute_force_with_self_first():
+    from sklearn.neighbors import NearestNeighbors
+
+    x = _points(300)
+    x[7] = x[3]  # an exact duplicate must not displace a row from its own first place
+    indices, distances = reduction.exact_knn(x, 10, block=64)
+    brute = NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute").fit(x)
+    expected = brute.kneighbors(x)[0]
+    assert (indices[:, 0] == np.arange(len(x))).all() and (distances[:, 0] == 0).all()
+    np.testing.assert_allclose(distances, expected, atol=1e-5)
+    assert indices.dtype == np.int32 and distances.dtype == np.float32
+
+
+def test_large_corpora_cluster_a_seeded_sample_and_assign_the_rest(monkeypatch):
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 16)) * 4
+    x = (centres[np.arange(900) % 3] + rng.normal(size=(900, 16))).astype("f4")
+    monkeypatch.setattr(clustering, "MAX_CLUSTERED_UNITS", 300)
+    rows = clustering.sample_rows(len(x), 0)
+    assert len(rows) == 300 and (np.diff(rows) > 0).all()
+    assert (rows == clustering.sample_rows(len(x), 0)).all()
+    assert clustering.sample_rows(300, 0) is None
+    labels, _, how = clustering.cluster(x, random_state=0, cache_dir=False)
+    assert len(labels) == len(x) and (labels >= 0).all()
+    assert "sample of 300 of the 900 units" in how
+    truth = np.arange(900) % 3
+    assert pd.crosstab(labels, truth).max(axis=1).sum() / len(x) > 0.95

@@ -7,6 +7,12 @@ under the sha1 of exactly those, so a cached re-fit gets the very array a cold f
 UMAP was most of a cached re-fit once the embeddings and KeyBERT's word vectors came from the
 embedding cache, and at 100,000 units it takes a minute.
 
+From 4,096 units on, UMAP would find neighbours with pynndescent's approximate search, whose
+numba code compiles for about 40 s in every new Python process before it runs (a minute of
+the 100,000-sentence budget); :func:`exact_knn` gives UMAP the exact cosine neighbours
+instead, from blocked matrix products (a few seconds for 20,000 units), through UMAP's own
+``precomputed_knn`` parameter. Below 4,096 UMAP computes exact neighbours itself.
+
 The store is one SQLite file beside the embedding cache (``<cache>/reduced/umap.sqlite``),
 float32 bytes with their shape, never pickled; like the embedding cache it is only a saving of
 time, so a file that cannot be read or written is ignored with a warning.
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 from contextlib import closing
 from pathlib import Path
 
@@ -43,7 +50,7 @@ def reduce(embeddings: np.ndarray, umap, cache_dir=None) -> np.ndarray:
     ndarray of shape (len(embeddings), umap.n_components)
     """
     if cache_dir is False or umap.random_state is None or len(embeddings) == 0:
-        return umap.fit_transform(embeddings)
+        return _fit_transform(embeddings, umap)
     from ..embeddings import default_cache_dir
 
     store = ReducedCache(Path(cache_dir) if cache_dir else default_cache_dir())
@@ -51,9 +58,58 @@ def reduce(embeddings: np.ndarray, umap, cache_dir=None) -> np.ndarray:
     found = store.get(key)
     if found is not None:
         return found
-    reduced = umap.fit_transform(embeddings)
+    reduced = _fit_transform(embeddings, umap)
     store.put(key, reduced)
     return reduced
+
+
+#: UMAP's own threshold between exact and approximate neighbours.
+APPROXIMATE_FROM = 4096
+
+
+def _neighbours(n: int, umap) -> str:
+    """How the neighbours are found, for the key: a change of method must miss the cache."""
+    if n >= APPROXIMATE_FROM and umap.metric == "cosine" and umap.precomputed_knn[0] is None:
+        return "exact_knn-v1"
+    return "umap"
+
+
+def _fit_transform(embeddings: np.ndarray, umap) -> np.ndarray:
+    if _neighbours(len(embeddings), umap) == "exact_knn-v1":
+        umap.set_params(precomputed_knn=exact_knn(embeddings, umap.n_neighbors))
+    with warnings.catch_warnings():
+        # The reduction is all that is kept; nothing ever calls this UMAP's transform().
+        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+        return umap.fit_transform(embeddings)
+
+
+def exact_knn(embeddings: np.ndarray, k: int, block: int = 1024) -> tuple:
+    """Each row's ``k`` nearest rows by cosine distance, itself first, as UMAP expects them.
+
+    Returns
+    -------
+    (ndarray of int32, ndarray of float32)
+        Indices and cosine distances, shape ``(n, k)``, nearest first.
+    """
+    x = np.asarray(embeddings, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    x = x / np.where(norms == 0, 1, norms)
+    n = len(x)
+    indices = np.empty((n, k), dtype=np.int32)
+    distances = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        sims = x[start:stop] @ x.T
+        rows = np.arange(stop - start)
+        sims[rows, rows + start] = np.inf  # itself first, even among exact duplicates
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.take_along_axis(sims, part, axis=1)
+        order = np.argsort(-top, axis=1, kind="stable")
+        indices[start:stop] = np.take_along_axis(part, order, axis=1)
+        nearest = np.take_along_axis(top, order, axis=1)
+        nearest[:, 0] = 1.0
+        distances[start:stop] = np.maximum(1.0 - nearest, 0.0)
+    return indices, distances
 
 
 def reduction_key(embeddings: np.ndarray, umap) -> str:
@@ -66,7 +122,7 @@ def reduction_key(embeddings: np.ndarray, umap) -> str:
     h = hashlib.sha1()
     h.update(repr((str(data.dtype), data.shape, sorted(umap.get_params().items()),
                    umap_package.__version__, pynndescent.__version__, numba.__version__,
-                   np.__version__)).encode())
+                   np.__version__, _neighbours(len(data), umap))).encode())
     h.update(memoryview(data).cast("B"))
     return h.hexdigest()
 

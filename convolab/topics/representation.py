@@ -5,6 +5,13 @@ with pass-through dimensionality reduction and clustering computes each topic's 
 and, when the embedder has a sentence-transformers model, BERTopic's offline
 ``KeyBERTInspired`` representation with that same local model. The vocabulary leaves out stop
 words and contraction stubs, and forms bigrams only from words adjacent in the text.
+
+KeyBERT embeds each topic's candidate words and representative units. That goes through
+:func:`convolab.embeddings.embed` (:func:`cached_backend`), not the model's own ``encode``: a
+re-fit then reads every vector from the cache (on the seed corpus, embedding about two thousand
+candidate words was nine tenths of a cached re-fit), and each vector is computed in a fixed
+tensor shape, so labels do not depend on which other words shared a batch. MiniLM does this
+in short buckets (:class:`~convolab.embeddings.MiniLMWordEmbedder`), in a cache of its own.
 """
 
 from __future__ import annotations
@@ -100,7 +107,10 @@ def cached_backend(embedder, cache_dir=None):
         return None
     from bertopic.backend import BaseEmbedder
 
-    from ..embeddings import embed
+    from ..embeddings import MiniLMEmbedder, MiniLMWordEmbedder, embed
+
+    if type(embedder) is MiniLMEmbedder:
+        embedder = MiniLMWordEmbedder(batch_size=embedder.batch_size)
 
     class CachedBackend(BaseEmbedder):
         def embed(self, documents, verbose=False):
