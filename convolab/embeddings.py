@@ -128,7 +128,7 @@ class MiniLMEmbedder:
                    tokenizer(texts, truncation=True, max_length=limit)["input_ids"]]
         buckets: dict[int, list[int]] = {}
         for i, n in enumerate(lengths):
-            buckets.setdefault(min(limit, -(-n // self.bucket) * self.bucket), []).append(i)
+            buckets.setdefault(self._bucket(n, limit), []).append(i)
         out = np.zeros((len(texts), model.get_embedding_dimension()), np.float32)
         for length, rows in sorted(buckets.items()):
             for start in range(0, len(rows), self.batch_size):
@@ -141,6 +141,27 @@ class MiniLMEmbedder:
                     vectors = model(dict(features))["sentence_embedding"]
                 out[chunk] = vectors[:len(chunk)].numpy()
         return _normalise(out)
+
+    def _bucket(self, n_tokens: int, limit: int) -> int:
+        return min(limit, -(-n_tokens // self.bucket) * self.bucket)
+
+
+class MiniLMWordEmbedder(MiniLMEmbedder):
+    """The same MiniLM in power-of-two token buckets from 4, for KeyBERT's candidate words.
+
+    A word is one or two word pieces; the sentence buckets (16 tokens) pad it fourfold, and
+    KeyBERT embeds thousands of words per fit. Power-of-two buckets also keep the few
+    representative sentences KeyBERT embeds in a handful of batches. Other shapes compute
+    other last bits, so these vectors have a fingerprint (and a cache) of their own.
+    """
+
+    fingerprint = f"minilm-fixedshape-pow2-{MINILM_SHA256[:12]}"
+
+    def __init__(self, batch_size: int = 16):
+        super().__init__(batch_size=batch_size, bucket=4)
+
+    def _bucket(self, n_tokens: int, limit: int) -> int:
+        return min(limit, max(self.bucket, 1 << (n_tokens - 1).bit_length()))
 
 
 def import_tqdm_quietly() -> None:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .reduction import reduce
+
 #: Below this many units no clustering result means anything; the error says what to do.
 MIN_UNITS = 8
 #: In a small corpus, HDBSCAN results leaving more units than this unassigned are replaced by
@@ -30,6 +32,12 @@ MAX_DENSITY_OUTLIERS = 0.5
 SMALL_CORPUS = 1000
 #: Above this many units, UMAP and BERTopic run in low-memory mode and the vocabulary is capped.
 LARGE_CORPUS = 20_000
+#: Above this many units, UMAP and the clusterer see a seeded sample of this many and every
+#: other unit joins its nearest topic centroid (the rule outliers and transform() follow). UMAP
+#: is the cost that grows fastest: at 100,000 static-embedded sentences its neighbour search
+#: and layout took minutes on two cores, and near-duplicate text (the same sentence in many
+#: documents) splits its graph into thousands of components, whose layout took 10 GB.
+MAX_CLUSTERED_UNITS = LARGE_CORPUS
 #: ...and so are results where one topic swallows more than this share of the units.
 MAX_TOPIC_SHARE = 0.6
 #: Topics whose centroids (of mean-centred embeddings) are closer than this cosine distance, on
@@ -155,6 +163,7 @@ def choose_clusterer(reduced: np.ndarray, p: ClusterPlan, method: str, random_st
     ``method`` is ``"auto"``, ``"hdbscan"`` or ``"kmeans"``. ``"auto"`` tries HDBSCAN with
     its default excess-of-mass selection, then with leaf selection (which splits the giant
     cluster excess-of-mass tends to pick when themes overlap), then falls back to k-means.
+    An HDBSCAN that ``"auto"`` accepts comes back already fitted on ``reduced``.
     """
     if n_topics is not None:
         return _kmeans(n_topics, random_state), f"k-means with k={n_topics} (requested)"
@@ -164,9 +173,12 @@ def choose_clusterer(reduced: np.ndarray, p: ClusterPlan, method: str, random_st
         reason = "k-means requested"
     elif method == "auto":
         for selection in ("eom", "leaf"):
-            reason = _judge(make_hdbscan(p, selection).fit(reduced).labels_)
+            # Returned fitted: HDBSCAN is deterministic, and at 100,000 units a second fit
+            # on the same points costs as much as the first.
+            fitted = make_hdbscan(p, selection).fit(reduced)
+            reason = _judge(fitted.labels_)
             if reason is None:
-                return make_hdbscan(p, selection), _describe(p, selection)
+                return fitted, _describe(p, selection)
     else:
         raise ValueError(f"clustering must be 'auto', 'hdbscan' or 'kmeans', not {method!r}")
     k, score = best_k(reduced, random_state)
@@ -219,15 +231,20 @@ def _kmeans(k: int, random_state: int):
 
 def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | None = None,
             min_topic_size: int | None = None, reduce_outliers: bool = True,
-            random_state: int = 0,
-            merge_distance: float | None = MERGE_DISTANCE) -> tuple[np.ndarray, float, str]:
+            random_state: int = 0, merge_distance: float | None = MERGE_DISTANCE,
+            cache_dir=None) -> tuple[np.ndarray, float, str]:
     """Cluster unit embeddings into topics: UMAP, then the clusterer :func:`choose_clusterer` picks.
 
     Outliers are then moved to the nearest topic centroid by cosine similarity, which is
     BERTopic's ``reduce_outliers(strategy="embeddings")`` rule; doing it here, before BERTopic
     builds representations, lets the stability refits share this code exactly. Density topics
     are then merged by :func:`merge_near_topics` (``merge_distance=None`` keeps them apart);
-    k-means topics, whose number was chosen or asked for, are left as they are.
+    k-means topics, whose number was chosen or asked for, are left as they are. The UMAP
+    reduction is read from, or kept in, the cache under ``cache_dir``
+    (:func:`convolab.topics.reduction.reduce`; ``False`` disables it). Above
+    ``MAX_CLUSTERED_UNITS`` units the clustering is fitted on a sample
+    (:func:`sample_rows`) and the other units join their nearest topic, outliers or not; the
+    outlier share is then the sample's.
 
     Returns
     -------
@@ -235,11 +252,16 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
         Each unit's topic (-1 for none), the outlier share before reassignment, and how the
         clustering was chosen, in words.
     """
+    n_all = len(embeddings)
+    rows = sample_rows(n_all, random_state)
+    everything, embeddings = embeddings, embeddings if rows is None else embeddings[rows]
     n = len(embeddings)
     p = plan(n, min_topic_size)
-    reduced = make_umap(p, n, random_state).fit_transform(embeddings)
+    reduced = reduce(embeddings, make_umap(p, n, random_state), cache_dir)
     clusterer, how = choose_clusterer(reduced, p, method, random_state, n_topics)
-    labels = np.asarray(clusterer.fit(reduced).labels_)
+    if not hasattr(clusterer, "labels_"):
+        clusterer.fit(reduced)
+    labels = np.asarray(clusterer.labels_)
     raw_outliers = float(np.mean(labels == -1))
     if raw_outliers == 1:  # only a forced HDBSCAN gets here; "auto" falls back to k-means
         raise ValueError(f"HDBSCAN found no topic in {n} units with min_topic_size="
@@ -250,6 +272,11 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
         nearest = np.asarray(ids)[(embeddings @ centroids(embeddings, labels, ids).T).argmax(1)]
         labels = np.where(labels == -1, nearest, labels)
         how += f"; {raw_outliers:.0%} outliers moved to their nearest topic"
+    if rows is not None:
+        labels = _extend(everything, rows, embeddings, labels)
+        how += (f"; fitted on a sample of {n:,} of the {n_all:,} units, the others joined "
+                "their nearest topic")
+        embeddings = everything
     if merge_distance and not hasattr(clusterer, "n_clusters"):  # density, not k-means
         merged = merge_near_topics(embeddings, labels, merge_distance)
         n_before, n_after = (len(set(x.tolist()) - {-1}) for x in (labels, merged))
@@ -258,6 +285,26 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
                     f"distance {merge_distance})")
         labels = merged
     return labels, raw_outliers, how
+
+
+def sample_rows(n: int, random_state: int | None) -> np.ndarray | None:
+    """Sorted rows of the seeded sample clustered when ``n > MAX_CLUSTERED_UNITS``, else None."""
+    if n <= MAX_CLUSTERED_UNITS:
+        return None
+    rng = np.random.default_rng(random_state)
+    return np.sort(rng.choice(n, MAX_CLUSTERED_UNITS, replace=False))
+
+
+def _extend(everything: np.ndarray, rows: np.ndarray, sample: np.ndarray,
+            labels: np.ndarray) -> np.ndarray:
+    ids = np.asarray(sorted(set(labels.tolist()) - {-1}))
+    out = np.empty(len(everything), dtype=labels.dtype)
+    step = 65_536  # bounds the units x topics similarity block
+    means = centroids(sample, labels, ids).astype(everything.dtype)
+    for start in range(0, len(everything), step):
+        out[start:start + step] = ids[(everything[start:start + step] @ means.T).argmax(1)]
+    out[rows] = labels
+    return out
 
 
 def merge_near_topics(embeddings: np.ndarray, labels: np.ndarray,

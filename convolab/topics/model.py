@@ -143,8 +143,8 @@ class TopicModel:
             raise ValueError(f"{len(embeddings)} embeddings for {len(units)} units")
         labels, raw_outliers, how = self._cluster(self._guided(embeddings), self.random_state)
         labels, model = representation.represent(
-            texts, embeddings, labels, backend=getattr(self.embedder_, "model", None),
-            n_terms=self.n_terms, random_state=self.random_state,
+            texts, embeddings, labels, n_terms=self.n_terms, random_state=self.random_state,
+            backend=representation.cached_backend(self.embedder_, self.cache_dir),
             stop_words=self._stop_words())
         self.custom_labels_, self.edits_ = {}, []
         self.bertopic_ = model
@@ -194,7 +194,7 @@ class TopicModel:
         return clustering.cluster(embeddings, method=self.clustering, n_topics=self.n_topics,
                                   min_topic_size=self.min_topic_size,
                                   reduce_outliers=self.reduce_outliers,
-                                  random_state=random_state)
+                                  random_state=random_state, cache_dir=self.cache_dir)
 
     def _tabulate(self, units, embeddings, labels, model) -> None:
         topic_ids = sorted(set(labels.tolist()) - {-1})

@@ -5,10 +5,18 @@ with pass-through dimensionality reduction and clustering computes each topic's 
 and, when the embedder has a sentence-transformers model, BERTopic's offline
 ``KeyBERTInspired`` representation with that same local model. The vocabulary leaves out stop
 words and contraction stubs, and forms bigrams only from words adjacent in the text.
+
+KeyBERT embeds each topic's candidate words and representative units. That goes through
+:func:`convolab.embeddings.embed` (:func:`cached_backend`), not the model's own ``encode``: a
+re-fit then reads every vector from the cache (on the seed corpus, embedding about two thousand
+candidate words was nine tenths of a cached re-fit), and each vector is computed in a fixed
+tensor shape, so labels do not depend on which other words shared a batch. MiniLM does this
+in short buckets (:class:`~convolab.embeddings.MiniLMWordEmbedder`), in a cache of its own.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import re
@@ -79,6 +87,38 @@ def vectorizer(n_units: int = 0, stop_words: tuple[str, ...] = ()):
                            max_features=50_000 if n_units > LARGE_CORPUS else None)
 
 
+def cached_backend(embedder, cache_dir=None):
+    """A BERTopic embedding backend that embeds through convolab's cache, or None.
+
+    Parameters
+    ----------
+    embedder : embedder object
+        From :func:`convolab.embeddings.get_embedder`. Backends without a ``model``
+        (``tfidf``, fitted on the corpus itself) give None: KeyBERT then has nothing to use.
+    cache_dir : path, None or False
+        As for :func:`convolab.embeddings.embed`.
+
+    Returns
+    -------
+    bertopic.backend.BaseEmbedder or None
+    """
+    # Looked up statically: reading ``model`` loads it, which a fully cached re-fit never needs.
+    if inspect.getattr_static(embedder, "model", None) is None:
+        return None
+    from bertopic.backend import BaseEmbedder
+
+    from ..embeddings import MiniLMEmbedder, MiniLMWordEmbedder, embed
+
+    if type(embedder) is MiniLMEmbedder:
+        embedder = MiniLMWordEmbedder(batch_size=embedder.batch_size)
+
+    class CachedBackend(BaseEmbedder):
+        def embed(self, documents, verbose=False):
+            return embed(list(documents), embedder, cache_dir=cache_dir, progress=False)
+
+    return CachedBackend()
+
+
 def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, backend,
               n_terms: int, random_state: int, stop_words: tuple[str, ...] = ()):
     """A BERTopic model over the given topics: c-TF-IDF terms and KeyBERT labels.
@@ -91,8 +131,9 @@ def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, b
         One row per unit.
     labels : ndarray
         Each unit's topic (-1 for none), as the clustering left them.
-    backend : SentenceTransformer or None
-        The embedding model for ``KeyBERTInspired``; without one, c-TF-IDF terms only.
+    backend : BERTopic embedding backend or None
+        The embedding model for ``KeyBERTInspired`` (:func:`cached_backend`); without one,
+        c-TF-IDF terms only.
     n_terms : int
         Terms kept per topic.
     random_state : int

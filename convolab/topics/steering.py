@@ -50,8 +50,8 @@ def merge_topics(tm, groups) -> None:
     from . import representation
 
     labels, model = representation.represent(
-        units["text"].tolist(), vectors, merged, backend=getattr(tm.embedder_, "model", None),
-        n_terms=tm.n_terms, random_state=tm.random_state,
+        units["text"].tolist(), vectors, merged, n_terms=tm.n_terms, random_state=tm.random_state,
+        backend=representation.cached_backend(tm.embedder_, tm.cache_dir),
         stop_words=tm._stop_words())
     custom = getattr(tm, "custom_labels_", {})
     tm.bertopic_ = model
