@@ -124,14 +124,14 @@ def like_for_like(texts, units, embeddings, backend, corpus_loader) -> dict:
         return min(timed(fn)[1] for _ in range(2))
 
     plain(False)  # JIT warm-up for UMAP and HDBSCAN at this size
-    warm_cache = tempfile.mkdtemp(prefix="convolab-bench-warm-")
+    warm_cache = _fresh_cache()
     ours(warm_cache)
     return {"plain": best(lambda: plain(False)), "plain_keybert": best(lambda: plain(True)),
-            "ours_cold": best(lambda: ours(tempfile.mkdtemp(prefix="convolab-bench-cold-"))),
+            "ours_cold": best(lambda: ours(_fresh_cache())),
             "ours_warm": best(lambda: ours(warm_cache)),
             "ours_with_loading": best(lambda: cl.TopicModel(
                 unit="sentence", embedding=units.attrs["embedding"], random_state=0,
-                cache_dir=tempfile.mkdtemp(prefix="convolab-bench-cold-")).fit(
+                cache_dir=_fresh_cache()).fit(
                     corpus_loader(), embeddings=embeddings))}
 
 
@@ -232,7 +232,7 @@ def main() -> None:
 
 
 def _fresh_cache() -> str:
-    """An empty cache folder that shares the distilled static model (distilling is not timed)."""
+    """An empty cache folder sharing the distilled static model (distilling is never timed)."""
     folder = Path(tempfile.mkdtemp(prefix="convolab-bench-e2e-"))
     (folder / "models").symlink_to(Path(os.environ["CONVOLAB_CACHE_DIR"]) / "models")
     return str(folder)
