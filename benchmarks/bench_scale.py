@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,12 @@ DOCS_PER_FILE = 2000
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process from the kernel's VmHWM (ru_maxrss survives exec, so it would
+    report the parent's size in a child). Self-contained: it also runs on the workers."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def write_corpus(n_sentences: int, folder: Path, seed: int = 0) -> int:
