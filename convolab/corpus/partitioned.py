@@ -97,9 +97,11 @@ def load_partitioned(source, *, text_column: str, min_words: int, threshold: flo
 
     distinct = {doc.doc_id for doc in drop_duplicates(items, threshold, exclude, "")}
     ids = _split([doc.doc_id for doc in stand_ins], part_of, len(parts))
-    shared = _shared_footers(parts, ids, distinct)
-    parts = _persist([delayed(_strip)(p, i, distinct, shared, min_words)
-                      for p, i in zip(parts, ids)], progress)
+    # Each task gets only its own partition's ids: the graph stays linear in the corpus.
+    distinct_in = [set(i) & distinct for i in ids]
+    shared = _shared_footers(parts, ids, distinct_in)
+    parts = _persist([delayed(_strip)(p, i, d, shared, min_words)
+                      for p, i, d in zip(parts, ids, distinct_in)], progress)
     second = []
     for summary in dask.compute(*[delayed(_second_summary)(p) for p in parts]):
         for doc_id, source_, reason, key, signature in summary:
@@ -110,7 +112,8 @@ def load_partitioned(source, *, text_column: str, min_words: int, threshold: flo
                 second.append((doc, key, signature))
     kept = {doc.doc_id for doc in drop_duplicates(second, threshold, exclude,
                                                   " once shared footers are removed")}
-    built = _persist([delayed(_build_part)(p, kept, plan.name) for p in parts], progress)
+    built = _persist([delayed(_build_part)(p, set(i) & kept, plan.name)
+                      for p, i in zip(parts, ids)], progress)
     columns = _union(dask.compute(*[delayed(lambda b: list(b[0].columns))(b) for b in built]))
     documents = _frame([delayed(_documents)(b[0], columns) for b in built],
                        _documents(pd.DataFrame(columns=columns), columns))
@@ -219,11 +222,12 @@ def _split(values, part_of, n_parts) -> list[list]:
     return out
 
 
-def _shared_footers(parts, ids, distinct) -> set[str]:
+def _shared_footers(parts, ids, distinct_in) -> set[str]:
     import dask.dataframe as dd
     from dask import delayed
 
-    keys = dd.from_delayed([delayed(_footer_keys)(p, i, distinct) for p, i in zip(parts, ids)],
+    keys = dd.from_delayed([delayed(_footer_keys)(p, i, d)
+                            for p, i, d in zip(parts, ids, distinct_in)],
                            meta=pd.Series([], dtype="str", name="key"), verify_meta=False)
     counts = keys.value_counts(split_out=1)
     return set(counts[counts >= CROSS_DOC_REPEAT].compute().index)
