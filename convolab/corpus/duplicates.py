@@ -25,8 +25,11 @@ SCHEME = "affine32"  # hash values below 2**32, so signatures travel as uint32
 
 def paragraph_keys(result: Cleaned) -> set[str]:
     """Hashed comparison keys of a document's paragraphs of four or more words."""
-    return {hashlib.sha1(paragraph_key(p).encode()).hexdigest()[:16]
-            for p in result.paragraphs if len(words(p)) >= 4}
+    return {_key_hash(p) for p in result.paragraphs if len(words(p)) >= 4}
+
+
+def _key_hash(paragraph: str) -> str:
+    return hashlib.sha1(paragraph_key(paragraph).encode()).hexdigest()[:16]
 
 
 def shared_paragraphs(counts: Counter) -> set[str]:
@@ -41,8 +44,7 @@ def strip_shared(result: Cleaned, shared: set[str]) -> Cleaned:
         return result
     keep, removed = [], list(result.removed)
     for paragraph in result.paragraphs:
-        key = hashlib.sha1(paragraph_key(paragraph).encode()).hexdigest()[:16]
-        if key in shared:
+        if _key_hash(paragraph) in shared:
             removed.append(("repeated-across-documents", paragraph))
         else:
             keep.append(paragraph)

@@ -78,17 +78,16 @@ def load_partitioned(source, *, text_column: str, min_words: int, threshold: flo
     tasks, plan = _read_tasks(source, text_column, name, include_hidden, files_per_partition)
     parts = _persist(tasks, progress)
     summaries = dask.compute(*[delayed(_summarise)(p) for p in parts])
+    excluded = list(plan.excluded)
     stand_ins, items, part_of = [], [], []
-    for index, summary in enumerate(summaries):
+    for index, (summary, part_excluded) in enumerate(summaries):
+        excluded.extend(part_excluded)
         for source_, format_, doc_id, stem, key, signature in summary:
             stand_ins.append(RawDocument(source_, "", format_, doc_id=doc_id,
                                          meta={"_stem": stem} if stem is not None else {}))
             items.append((stand_ins[-1], key, signature))
             part_of.append(index)
     _assign_ids(stand_ins)
-    excluded = list(plan.excluded)
-    for summary_part in dask.compute(*[delayed(lambda p: p.excluded)(p) for p in parts]):
-        excluded.extend(summary_part)
     if plan.single_file and excluded:
         raise ValueError(f"'{excluded[0]['path']}': {excluded[0]['reason']}")
 
@@ -210,9 +209,9 @@ def _read_rows(frame: pd.DataFrame, offset: int, text_column: str) -> _Part:
     return _cleaned(raws, [])
 
 
-def _summarise(part: _Part) -> list[tuple]:
-    return [(raw.source, raw.format, raw.doc_id, raw.meta.get("_stem"), *prints)
-            for raw, prints in zip(part.raws, part.prints)]
+def _summarise(part: _Part) -> tuple[list[tuple], list[dict]]:
+    return ([(raw.source, raw.format, raw.doc_id, raw.meta.get("_stem"), *prints)
+             for raw, prints in zip(part.raws, part.prints)], part.excluded)
 
 
 def _split(values, part_of, n_parts) -> list[list]:
