@@ -4,9 +4,11 @@ Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends 
 
 1. **Topics** — for each proxy corpus and embedding backend, the number of topics, agreement
    with the known classes (NMI, ARI), stability (mean pairwise ARI across three seeds) and the
-   NPMI coherence of the seed-0 fit, with near-topic merging off ("old": convolab before
-   ``clustering.MERGE_DISTANCE``) and on ("new", the default). Proxies, built from what we
-   hold (the news corpus the issue cites is not ours):
+   NPMI coherence of the seed-0 fit (and of random terms with the same paragraph frequencies,
+   ``npmi_chance``), with one clustering run ("old": convolab before
+   :mod:`convolab.topics.consensus`) and with the consensus of several runs ("new", the
+   default; both with near-topic merging). Proxies, built from what we hold (the news corpus
+   the issue cites is not ours):
 
    * ``seed`` — the five seed essays, sentence units: no labels, stability and NPMI only;
    * ``subjects`` — sixty synthetic essays, ten on each of six subjects (the generator of
@@ -15,6 +17,10 @@ Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends 
      movies) plus the SST dev sentences as more movies, one sentence per document; three
      classes, one of them told in two registers (viewers and critics);
    * ``uci-documents`` — the same sentences in documents of three same-class sentences.
+
+   With ``--cost`` it prints only what the consensus costs: seconds of clustering per fit
+   (UMAP cache off, numba warmed) with one run and with the default consensus, side by side
+   in one process, on each proxy's MiniLM embeddings.
 
 2. **Tone** — the tables ``python -m convolab.sentiment.train`` stored in the shipped weights
    file: Pearson r and macro-F1 per held-out domain, the neutral check set, and the document
@@ -79,26 +85,27 @@ def proxies():
     yield "uci-documents", cl.load_corpus(uci_frame(3, 300)), "document"
 
 
-def topic_row(corpus, unit: str, backend: str, merge: bool) -> dict:
+def topic_row(corpus, unit: str, backend: str, consensus: bool) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     import convolab as cl
     from convolab.topics import clustering
 
     original = clustering.cluster
-    if not merge:
-        clustering.cluster = functools.partial(original, merge_distance=None)
+    if not consensus:
+        clustering.cluster = functools.partial(original, n_init=1)
     try:
         fits = [cl.TopicModel(unit=unit, embedding=backend, random_state=s).fit(corpus)
                 for s in SEEDS]
-        npmi = fits[0].evaluate()["coherence_npmi"]
+        evaluation = fits[0].evaluate()
     finally:
         clustering.cluster = original
     labels = [f.assignments_["topic"].to_numpy() for f in fits]
     row = {"topics": "/".join(str(len(f.topic_ids_)) for f in fits),
            "stability_ari": np.mean([adjusted_rand_score(a, b)
                                      for a, b in itertools.combinations(labels, 2)]),
-           "npmi": npmi}
+           "npmi": evaluation["coherence_npmi"],
+           "npmi_chance": evaluation["coherence_npmi_chance"]}
     if "label" in corpus.documents:
         truth = fits[0].assignments_["doc_id"].map(
             corpus.documents.set_index("doc_id")["label"]).to_numpy()
@@ -112,30 +119,63 @@ def topics_table(backends) -> pd.DataFrame:
     rows = []
     for name, corpus, unit in proxies():
         for backend in backends:
-            for merge in (False, True):
-                row = topic_row(corpus, unit, backend, merge)
+            for consensus in (False, True):
+                row = topic_row(corpus, unit, backend, consensus)
                 rows.append({"proxy": name, "units": len(corpus.units(unit)), "backend": backend,
-                             "default": "new" if merge else "old", **row})
+                             "default": "new" if consensus else "old", **row})
                 print(rows[-1], file=sys.stderr, flush=True)
     columns = ["proxy", "units", "backend", "default", "classes", "topics", "nmi", "ari",
-               "stability_ari", "npmi"]
+               "stability_ari", "npmi", "npmi_chance"]
     table = pd.DataFrame(rows).reindex(columns=columns)
     table["classes"] = table["classes"].astype("Int64")
     return table
+
+
+def cost_table() -> pd.DataFrame:
+    import time
+
+    import convolab as cl
+    from convolab.embeddings import embed
+    from convolab.topics import clustering, consensus
+
+    warm = np.random.default_rng(0).normal(size=(60, 8))
+    clustering.cluster(warm, cache_dir=False, n_init=1)  # numba compiles once, outside timing
+    rows = []
+    for name, corpus, unit in proxies():
+        model = cl.TopicModel(unit=unit, embedding="minilm")
+        texts = model._units(corpus)["text"].tolist()
+        vectors = embed(texts, model._make_embedder(), cache_dir=model.cache_dir)
+        seconds = {}
+        for runs in (1, "auto"):
+            start = time.perf_counter()
+            clustering.cluster(vectors, random_state=0, cache_dir=False, n_init=runs)
+            seconds[runs] = time.perf_counter() - start
+        rows.append({"proxy": name, "units": len(texts),
+                     "runs": consensus.n_runs("auto", len(texts)), "one_run_s": seconds[1],
+                     "consensus_s": seconds["auto"], "ratio": seconds["auto"] / seconds[1]})
+        print(rows[-1], file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backends", nargs="+", default=["minilm", "static"],
                         choices=["minilm", "static"])
+    parser.add_argument("--cost", action="store_true",
+                        help="only time the clustering: one run vs the consensus")
     args = parser.parse_args(argv)
     from convolab.embeddings import import_tqdm_quietly
     from convolab.sentiment import document_aggregate_report, neutral_check_report
 
     import_tqdm_quietly()
     pd.set_option("display.width", 160)
+    if args.cost:
+        print("Clustering seconds per fit (MiniLM, UMAP cache off): one run vs consensus")
+        print(cost_table().to_string(index=False, float_format="%.2f"))
+        return
     table = topics_table(args.backends)
-    print("Topics: old = no near-topic merging, new = default (topics 'a/b/c' per seed)")
+    print("Topics: old = one clustering run, new = consensus of runs (default); "
+          "topics 'a/b/c' per seed")
     print(table.to_string(index=False, float_format="%.2f", na_rep="–"))
     print("\nTone: neutral check set (mean |score| of factual sentences on charged subjects)")
     print(neutral_check_report().to_string(index=False, float_format="%.3f"))

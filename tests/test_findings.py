@@ -139,6 +139,21 @@ def test_describe_topics_states_sizes_and_spread():
     _no_markup(story.text)
 
 
+def test_a_style_topic_is_named_as_such_and_subjects_are_not():
+    tm = _model()
+    assert "how things are said" not in describe_topics(tm).text  # no kind column: subjects
+    tm.topics_["kind"] = np.where(tm.topics_["topic"] == 2, "style", "subject")
+    story = describe_topics(tm)
+    assert [t["topic"] for t in story.facts["styles"]] == [2]
+    assert "(topic 2) is held together by how things are said" in story.text
+    tm.topics_["kind"] = np.where(tm.topics_["topic"] == 1, "mixed", "subject")
+    story = describe_topics(tm)
+    assert story.facts["styles"] == [] and [t["topic"] for t in story.facts["mixeds"]] == [1]
+    assert "(topic 1) shares neither words nor a form" in story.text
+    assert "how things are said" not in story.text
+    _no_markup(story.text)
+
+
 def test_describe_topics_with_one_topic_and_with_ties():
     tm = _model()
     tm.topics_ = tm.topics_[tm.topics_["topic"] == 0]
@@ -170,6 +185,19 @@ def test_topic_evidence_quotes_units_with_their_ids():
     assert "(doc\\_id a, sent\\_id 0)" in story.text      # titled documents give their id
     assert "— *b* (sent\\_id 0)" in story.text            # untitled ones are named by it
     _no_markup(story.text)
+
+
+@pytest.mark.parametrize(("chance", "verdict", "stated"), [
+    (-0.7, "above", "score −0.70 on this corpus, so they share paragraphs more often than"),
+    (-0.2, "below", "score −0.20 on this corpus, so they share paragraphs less often than"),
+    (-0.46, "level with", "score −0.46 on this corpus, so they share paragraphs about as often"),
+    (None, None, None)])
+def test_coherence_is_compared_with_chance(chance, verdict, stated):
+    evaluation = pd.Series({"n_topics": 3, "coherence_npmi": -0.44,
+                            "coherence_npmi_chance": chance})
+    story = describe_topic_trust(evaluation)
+    assert story.facts["coherence_vs_chance"] == verdict
+    assert (stated in story.text) if stated else ("Random terms" not in story.text)
 
 
 def test_topic_trust_states_values_verdicts_and_thresholds():

@@ -8,7 +8,13 @@ import pytest
 
 import convolab as cl
 from convolab.topics import TopicModel, clustering
-from convolab.topics.metrics import diversity, mean_ari, npmi_coherence, stability_seeds
+from convolab.topics.metrics import (
+    diversity,
+    mean_ari,
+    npmi_chance,
+    npmi_coherence,
+    stability_seeds,
+)
 from convolab.topics.representation import analyze, topic_label
 
 
@@ -112,6 +118,19 @@ def test_metrics_on_known_cases():
     assert together == 1.0 and apart == -1.0
     assert diversity([["a", "b"], ["b", "c"]]) == 0.75
     assert mean_ari([0, 0, 1, 1], [[1, 1, 0, 0], [0, 1, 0, 1]]) == pytest.approx(0.25)
+
+
+def test_chance_coherence_is_that_of_random_terms_of_the_same_frequency():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(200)]
+    # "apple banana" always together in 10 paragraphs; other words scattered at random.
+    texts = [" ".join(rng.choice(words, 6)) for _ in range(300)]
+    texts += ["apple banana " + " ".join(rng.choice(words, 4)) for _ in range(10)]
+    lists = [["apple", "banana"]]
+    assert npmi_coherence(lists, str.split, texts) == [1.0]
+    chance = npmi_chance(lists, str.split, texts)
+    assert -1 <= chance < 0.2 and chance == npmi_chance(lists, str.split, texts)
+    assert np.isnan(npmi_chance(lists, str.split, [""]))
 
 
 def test_save_load_round_trip(fitted, tmp_path, themed_corpus):

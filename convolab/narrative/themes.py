@@ -19,6 +19,7 @@ import math
 
 import pandas as pd
 
+from ..topics.style import MIN_TERM_COVERAGE, N_TOP_TERMS
 from .wording import Narrative, label_map, listing, md_escape, num, plural, quote, source
 
 __all__ = [
@@ -37,6 +38,9 @@ COHERENCE = ((0.1, False, "coherent"), (-0.1, True, "weakly coherent"),
              (-math.inf, True, "incoherent"))
 DIVERSITY = ((0.9, True, "distinct"), (0.7, True, "somewhat overlapping"),
              (-math.inf, True, "overlapping"))
+#: Topics' NPMI within this of chance's is stated as level with chance (the same bands' width
+#: around 0 would be 0.1; chance is itself an estimate from 20 draws).
+CHANCE_MARGIN = 0.05
 
 
 def _verdict(value, scale) -> str | None:
@@ -109,7 +113,9 @@ def describe_topics(tm) -> Narrative:
         Facts: ``unit, n_units, n_documents, n_topics, n_outliers, largest, smallest`` (lists
         of ``topic, label, size, share``; several on ties), ``n_in_every_document``,
         ``narrowest`` (list of ``topic, label, n_documents`` for the topics found in the
-        fewest documents) and ``clustering``.
+        fewest documents), ``styles`` and ``mixeds`` (``topic, label`` of the topics that are
+        a style or a remainder, not a subject: :mod:`convolab.topics.style`) and
+        ``clustering``.
     """
     topics, units = tm.topics_, tm.assignments_
     unit = getattr(tm, "unit", "unit")
@@ -160,6 +166,25 @@ def describe_topics(tm) -> Narrative:
                       "every document") +
                      f"; {shown} {'occurs' if len(narrow) == 1 else 'occur'} in only "
                      f"{plural(fewest, 'document')}. ")
+    kinds = topics["kind"] if "kind" in topics else pd.Series("subject", topics.index)
+    for kind in ("style", "mixed"):
+        facts[f"{kind}s"] = [{"topic": int(r["topic"]), "label": r["label"]} for _, r in
+                             topics[kinds == kind].sort_values("topic").iterrows()]
+    if facts["styles"]:
+        one = len(facts["styles"]) == 1
+        its = "its" if one else "their"
+        text += (f"{names(facts['styles'])} {'is' if one else 'are'} held together by how things "
+                 f"are said, not what they are about: fewer than {MIN_TERM_COVERAGE:.0%} of "
+                 f"{its} {unit}s contain any of {its} {N_TOP_TERMS} top terms, so "
+                 f"{'it is' if one else 'they are'} labelled by {its} form and "
+                 f"{'is' if one else 'are'} no theme of the essays. ")
+    if facts["mixeds"]:
+        one = len(facts["mixeds"]) == 1
+        text += (f"{names(facts['mixeds'])} {'shares' if one else 'share'} neither words nor a "
+                 f"form: fewer than {MIN_TERM_COVERAGE:.0%} of {'its' if one else 'their'} "
+                 f"{unit}s contain any of {'its' if one else 'their'} {N_TOP_TERMS} top terms, "
+                 f"so {'it is a remainder' if one else 'they are remainders'} of {unit}s that fit "
+                 "no theme, not a theme. ")
     if facts["n_outliers"]:
         text += (f"{plural(facts['n_outliers'], unit)} belong to no topic (outliers). ")
     if facts["clustering"]:
@@ -213,14 +238,17 @@ def describe_topic_trust(evaluation: pd.Series, n_seeds: int | None = None) -> N
     Returns
     -------
     Narrative
-        Facts: the metrics (None when missing or NaN) and ``coherence_verdict,
-        diversity_verdict, stability_verdict``.
+        Facts: the metrics (None when missing or NaN), ``coherence_verdict,
+        diversity_verdict, stability_verdict`` and ``coherence_vs_chance`` (``"above"``,
+        ``"below"`` or ``"level with"`` the NPMI of random terms of the same frequencies, by
+        more than :data:`CHANCE_MARGIN`; None without it).
     """
     def get(key):
         value = evaluation.get(key)
         return None if value is None or pd.isna(value) else float(value)
 
-    facts = {k: get(k) for k in ("n_topics", "coherence_npmi", "diversity", "outlier_share",
+    facts = {k: get(k) for k in ("n_topics", "coherence_npmi", "coherence_npmi_chance",
+                                 "diversity", "outlier_share",
                                  "outlier_share_before_reassignment", "stability_ari")}
     facts["n_seeds"] = n_seeds
     facts["coherence_verdict"] = _verdict(facts["coherence_npmi"], COHERENCE)
@@ -231,16 +259,25 @@ def describe_topic_trust(evaluation: pd.Series, n_seeds: int | None = None) -> N
     c = facts["coherence_npmi"]
     meaning = {"coherent": "a topic's top terms tend to occur in the same paragraphs: the topic "
                            "has a recognisable vocabulary",
-               "weakly coherent": "a topic's top terms share a paragraph about as often as "
-                                  "chance would have it",
-               "incoherent": "a topic's top terms occur together less often than chance: the "
-                             "topics are held together by what the sentences mean (their "
-                             "embeddings) more than by shared words, so read the terms as hints "
-                             "and the quoted sentences as the evidence"}
+               "weakly coherent": "a topic's top terms share a paragraph only now and then",
+               "incoherent": "a topic's top terms seldom share a paragraph: the topics are held "
+                             "together by what the sentences mean (their embeddings) more than "
+                             "by shared words, so read the terms as hints and the quoted "
+                             "sentences as the evidence"}
+    chance = facts["coherence_npmi_chance"]
+    facts["coherence_vs_chance"] = None if c is None or chance is None else (
+        "above" if c - chance > CHANCE_MARGIN else
+        "below" if chance - c > CHANCE_MARGIN else "level with")
+    versus = {"above": "so they share paragraphs more often than chance has them",
+              "below": "so they share paragraphs less often than chance has them",
+              "level with": "so they share paragraphs about as often as chance has them"}
     lines.append("- **Coherence** (mean NPMI of each topic's top terms, from −1 to 1): " + (
         "could not be computed." if c is None else
         f"{num(c)}, {facts['coherence_verdict']} (above 0.1 counts as coherent, −0.1 to 0.1 as "
-        f"weak, below −0.1 as incoherent): {meaning[facts['coherence_verdict']]}."))
+        f"weak, below −0.1 as incoherent): {meaning[facts['coherence_verdict']]}." + (
+            "" if chance is None else
+            f" Random terms with the same paragraph frequencies score {num(chance)} on this "
+            f"corpus, {versus[facts['coherence_vs_chance']]}.")))
     d = facts["diversity"]
     lines.append("- **Diversity** (share of top terms unique to one topic): " + (
         "could not be computed." if d is None else

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .reduction import reduce
+from . import consensus
+from .reduction import exact_knn, reduce
 
 #: Below this many units no clustering result means anything; the error says what to do.
 MIN_UNITS = 8
@@ -232,15 +233,18 @@ def _kmeans(k: int, random_state: int):
 def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | None = None,
             min_topic_size: int | None = None, reduce_outliers: bool = True,
             random_state: int = 0, merge_distance: float | None = MERGE_DISTANCE,
-            cache_dir=None) -> tuple[np.ndarray, float, str]:
+            n_init: int | str = "auto", cache_dir=None) -> tuple[np.ndarray, float, str]:
     """Cluster unit embeddings into topics: UMAP, then the clusterer :func:`choose_clusterer` picks.
 
     Outliers are then moved to the nearest topic centroid by cosine similarity, which is
     BERTopic's ``reduce_outliers(strategy="embeddings")`` rule; doing it here, before BERTopic
-    builds representations, lets the stability refits share this code exactly. Density topics
-    are then merged by :func:`merge_near_topics` (``merge_distance=None`` keeps them apart);
-    k-means topics, whose number was chosen or asked for, are left as they are. The UMAP
-    reduction is read from, or kept in, the cache under ``cache_dir``
+    builds representations, lets the stability refits share this code exactly. With
+    ``method="auto"`` and no ``n_topics``, this is done ``n_init`` times with seeds drawn from
+    ``random_state`` and the topics are the runs' consensus
+    (:mod:`convolab.topics.consensus`; ``"auto"``: 24 runs up to 4,000 units, else one).
+    Density topics are then merged by :func:`merge_near_topics` (``merge_distance=None`` keeps
+    them apart); k-means topics, whose number was chosen or asked for, are left as they are.
+    The UMAP reductions are read from, or kept in, the cache under ``cache_dir``
     (:func:`convolab.topics.reduction.reduce`; ``False`` disables it). Above
     ``MAX_CLUSTERED_UNITS`` units the clustering is fitted on a sample
     (:func:`sample_rows`) and the other units join their nearest topic, outliers or not; the
@@ -249,15 +253,52 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     Returns
     -------
     (ndarray, float, str)
-        Each unit's topic (-1 for none), the outlier share before reassignment, and how the
-        clustering was chosen, in words.
+        Each unit's topic (-1 for none), the outlier share before reassignment (the runs'
+        mean), and how the clustering was chosen, in words.
     """
     n_all = len(embeddings)
     rows = sample_rows(n_all, random_state)
     everything, embeddings = embeddings, embeddings if rows is None else embeddings[rows]
     n = len(embeddings)
     p = plan(n, min_topic_size)
-    reduced = reduce(embeddings, make_umap(p, n, random_state), cache_dir)
+    runs = consensus.n_runs(n_init, n) if method == "auto" and n_topics is None else 1
+    if runs > 1:
+        knn = exact_knn(embeddings, p.n_neighbors)  # seed-free: one graph for every run
+        results = [_run(embeddings, p, method, n_topics, reduce_outliers, seed, cache_dir, knn)
+                   for seed in consensus.run_seeds(random_state, runs)]
+        labels = consensus.combine([r[0] for r in results], embeddings, p.min_cluster_size,
+                                   reduce_outliers)
+        raw_outliers = float(np.mean([r[1] for r in results]))
+        n_density = sum(r[3] for r in results)
+        kinds = [f"{_describe(p, 'eom')} in {n_density}" if n_density else "",
+                 f"k-means in {runs - n_density}" if n_density < runs else ""]
+        how = (f"consensus of {runs} runs with seeds drawn from random_state ("
+               f"{', '.join(k for k in kinds if k)}): units share a topic when they shared "
+               "one in most runs")
+        density = n_density > 0
+    else:
+        labels, raw_outliers, how, density = _run(embeddings, p, method, n_topics,
+                                                  reduce_outliers, random_state, cache_dir)
+    if rows is not None:
+        labels = _extend(everything, rows, embeddings, labels)
+        how += (f"; fitted on a sample of {n:,} of the {n_all:,} units, the others joined "
+                "their nearest topic")
+        embeddings = everything
+    if merge_distance and density:
+        merged = merge_near_topics(embeddings, labels, merge_distance)
+        n_before, n_after = (len(set(x.tolist()) - {-1}) for x in (labels, merged))
+        if n_after < n_before:
+            how += (f"; {n_before} topics merged into {n_after} (centroids within cosine "
+                    f"distance {merge_distance})")
+        labels = merged
+    return labels, raw_outliers, how
+
+
+def _run(embeddings, p: ClusterPlan, method, n_topics, reduce_outliers, random_state,
+         cache_dir, knn=None) -> tuple[np.ndarray, float, str, bool]:
+    """One seeded run: labels, outlier share before reassignment, description, density or not."""
+    n = len(embeddings)
+    reduced = reduce(embeddings, make_umap(p, n, random_state), cache_dir, knn)
     clusterer, how = choose_clusterer(reduced, p, method, random_state, n_topics)
     if not hasattr(clusterer, "labels_"):
         clusterer.fit(reduced)
@@ -272,19 +313,7 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
         nearest = np.asarray(ids)[(embeddings @ centroids(embeddings, labels, ids).T).argmax(1)]
         labels = np.where(labels == -1, nearest, labels)
         how += f"; {raw_outliers:.0%} outliers moved to their nearest topic"
-    if rows is not None:
-        labels = _extend(everything, rows, embeddings, labels)
-        how += (f"; fitted on a sample of {n:,} of the {n_all:,} units, the others joined "
-                "their nearest topic")
-        embeddings = everything
-    if merge_distance and not hasattr(clusterer, "n_clusters"):  # density, not k-means
-        merged = merge_near_topics(embeddings, labels, merge_distance)
-        n_before, n_after = (len(set(x.tolist()) - {-1}) for x in (labels, merged))
-        if n_after < n_before:
-            how += (f"; {n_before} topics merged into {n_after} (centroids within cosine "
-                    f"distance {merge_distance})")
-        labels = merged
-    return labels, raw_outliers, how
+    return labels, raw_outliers, how, not hasattr(clusterer, "n_clusters")
 
 
 def sample_rows(n: int, random_state: int | None) -> np.ndarray | None:

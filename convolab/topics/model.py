@@ -4,10 +4,13 @@
 settings, ``fit`` learns and returns ``self``, learned tables end in ``_``, and randomness comes
 only from ``random_state``. Underneath it is a real ``bertopic.BERTopic`` (kept as
 ``bertopic_``) with local embeddings (:mod:`convolab.embeddings`), UMAP/HDBSCAN parameters that
-scale with the corpus (:mod:`convolab.topics.clustering`), and terms and labels from
-:mod:`convolab.topics.representation`: stop words out of the c-TF-IDF vocabulary, uni+bigrams,
-and a short label per topic from BERTopic's offline ``KeyBERTInspired`` representation computed
-with the same local model. How far to trust the result: :mod:`convolab.topics.metrics`.
+scale with the corpus (:mod:`convolab.topics.clustering`) and, up to 4,000 units, a consensus of
+seeded runs so the topics barely depend on the seed (:mod:`convolab.topics.consensus`), and
+terms and labels from :mod:`convolab.topics.representation`: stop words out of the c-TF-IDF
+vocabulary, uni+bigrams, and a short label per topic from BERTopic's offline ``KeyBERTInspired``
+representation computed with the same local model; a topic held together by form rather than
+subject is labelled by its form (:mod:`convolab.topics.style`, ``kind`` in ``topics_``). How
+far to trust the result: :mod:`convolab.topics.metrics`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..embeddings import embed, get_embedder
-from . import clustering, representation, steering
+from . import clustering, metrics, representation, steering, style
 from .metrics import diversity, mean_ari, npmi_coherence, paragraph_texts, stability_seeds
 from .persistence import load_model, save_model
 from .representation import topic_label
@@ -215,22 +218,15 @@ class TopicModel:
                     terms.append((t, rank, term, float(weight)))
         self.topic_terms_ = pd.DataFrame(terms, columns=["topic", "rank", "term", "weight"])
         aspects = (model.topic_aspects_ or {}).get("KeyBERT", {})
-        reps = []
-        for i, t in enumerate(topic_ids):
-            members = np.flatnonzero(labels == t)
-            sims = embeddings[members] @ self.centroids_[i]
-            for rank, j in enumerate(members[np.argsort(-sims, kind="stable")]
-                                     [:N_REPRESENTATIVES]):
-                row = assignments.iloc[j]
-                reps.append((t, rank, row["unit_id"], row["doc_id"], int(row["para_id"]),
-                             int(row["sent_id"]), row["text"], float(embeddings[j] @ self.centroids_[i])))
-        self.representatives_ = pd.DataFrame(reps, columns=["topic", "rank", "unit_id", "doc_id",
-                                                            "para_id", "sent_id", "text",
-                                                            "similarity"])
-        self.labels_ = {t: topic_label([w for w, _ in aspects.get(t, [])] or
-                                  self.topic_terms_.loc[self.topic_terms_.topic == t, "term"]
-                                  .tolist()) for t in topic_ids}
-        self.topics_ = self._topic_table()
+        self.representatives_ = representation.representatives(
+            assignments, embeddings, labels, self.centroids_, topic_ids, N_REPRESENTATIVES)
+        styles = style.style_labels(assignments["text"], labels, self.topic_terms_,
+                                    representation.analyzer(self._stop_words()), self.unit)
+        self.labels_ = {t: styles[t][1] if t in styles else topic_label(
+            [w for w, _ in aspects.get(t, [])] or
+            self.topic_terms_.loc[self.topic_terms_.topic == t, "term"].tolist())
+            for t in topic_ids}
+        self.topics_ = self._topic_table(styles)
 
     def _soft_assign(self, embeddings, labels):
         sims = embeddings @ self.centroids_.T
@@ -243,7 +239,7 @@ class TopicModel:
         probability = np.where(labels == -1, 0.0, probs[rows, col])
         return similarity, probability
 
-    def _topic_table(self) -> pd.DataFrame:
+    def _topic_table(self, styles: dict) -> pd.DataFrame:
         sizes = self.assignments_["topic"].value_counts()
         n = len(self.assignments_)
         top = self.topic_terms_.sort_values(["topic", "rank"]).groupby("topic")["term"] \
@@ -253,7 +249,8 @@ class TopicModel:
                  "share": float(sizes.get(t, 0) / n), "n_documents":
                      int(self.assignments_.loc[self.assignments_.topic == t, "doc_id"].nunique()),
                  "terms": top.get(t, ""), "representative": best.loc[t, "text"],
-                 "representative_unit_id": best.loc[t, "unit_id"]} for t in self.topic_ids_]
+                 "representative_unit_id": best.loc[t, "unit_id"],
+                 "kind": styles[t][0] if t in styles else "subject"} for t in self.topic_ids_]
         table = pd.DataFrame(rows)
         return table.sort_values(["size", "topic"], ascending=[False, True]) \
             .reset_index(drop=True)
@@ -339,7 +336,7 @@ class TopicModel:
         Returns
         -------
         Series
-            ``n_topics, coherence_npmi, diversity, outlier_share,
+            ``n_topics, coherence_npmi, coherence_npmi_chance, diversity, outlier_share,
             outlier_share_before_reassignment`` and, on request, ``stability_ari``.
         """
         self._check_fitted()
@@ -351,11 +348,13 @@ class TopicModel:
                       .sort_values("rank")["term"].head(self.n_terms).tolist()
                       for t in self.topic_ids_]
         units = self._fitted_units()
-        npmi = npmi_coherence(term_lists, representation.analyzer(self._stop_words()),
-                              paragraph_texts(units, self.unit))
+        analyze = representation.analyzer(self._stop_words())
+        paragraphs = paragraph_texts(units, self.unit)
+        npmi = npmi_coherence(term_lists, analyze, paragraphs)
         result = {
             "n_topics": len(self.topic_ids_),
             "coherence_npmi": float(np.nanmean(npmi)) if npmi else float("nan"),
+            "coherence_npmi_chance": metrics.npmi_chance(term_lists, analyze, paragraphs),
             "diversity": diversity(term_lists),
             "outlier_share": float((units["topic"] == -1).mean()),
             "outlier_share_before_reassignment": self.outlier_share_before_reassignment_,

@@ -7,11 +7,12 @@ under the sha1 of exactly those, so a cached re-fit gets the very array a cold f
 UMAP was most of a cached re-fit once the embeddings and KeyBERT's word vectors came from the
 embedding cache, and at 100,000 units it takes a minute.
 
-From 4,096 units on, UMAP would find neighbours with pynndescent's approximate search, whose
-numba code compiles for about 40 s in every new Python process before it runs (a minute of
-the 100,000-sentence budget); :func:`exact_knn` gives UMAP the exact cosine neighbours
-instead, from blocked matrix products (a few seconds for 20,000 units), through UMAP's own
-``precomputed_knn`` parameter. Below 4,096 UMAP computes exact neighbours itself.
+UMAP gets its neighbours from :func:`exact_knn` (exact cosine neighbours from blocked matrix
+products, through UMAP's own ``precomputed_knn`` parameter) at every size: from 4,096 units UMAP
+would use pynndescent's approximate search, whose numba code compiles for about 40 s in every
+new Python process, and below that its own exact search took 17-34 s for 3,000 units where
+:func:`exact_knn` takes 0.15 s (and the whole UMAP 4 s). The neighbours do not depend on the
+seed, so the runs of a consensus (:mod:`convolab.topics.consensus`) share one graph.
 
 The store is one SQLite file beside the embedding cache (``<cache>/reduced/umap.sqlite``),
 float32 bytes with their shape, never pickled; like the embedding cache it is only a saving of
@@ -31,7 +32,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 
-def reduce(embeddings: np.ndarray, umap, cache_dir=None) -> np.ndarray:
+def reduce(embeddings: np.ndarray, umap, cache_dir=None, knn: tuple | None = None) -> np.ndarray:
     """``umap.fit_transform(embeddings)``, read from or written to the cache.
 
     Parameters
@@ -44,13 +45,15 @@ def reduce(embeddings: np.ndarray, umap, cache_dir=None) -> np.ndarray:
         Cache root as for :func:`convolab.embeddings.embed` (None: the default folder);
         ``False`` disables caching. Nothing is cached when ``umap.random_state`` is None:
         the reduction is then random by request.
+    knn : tuple, optional
+        :func:`exact_knn` of ``embeddings`` for ``umap.n_neighbors``, if already computed.
 
     Returns
     -------
     ndarray of shape (len(embeddings), umap.n_components)
     """
     if cache_dir is False or umap.random_state is None or len(embeddings) == 0:
-        return _fit_transform(embeddings, umap)
+        return _fit_transform(embeddings, umap, knn)
     from ..embeddings import default_cache_dir
 
     store = ReducedCache(Path(cache_dir) if cache_dir else default_cache_dir())
@@ -58,25 +61,21 @@ def reduce(embeddings: np.ndarray, umap, cache_dir=None) -> np.ndarray:
     found = store.get(key)
     if found is not None:
         return found
-    reduced = _fit_transform(embeddings, umap)
+    reduced = _fit_transform(embeddings, umap, knn)
     store.put(key, reduced)
     return reduced
 
 
-#: UMAP's own threshold between exact and approximate neighbours.
-APPROXIMATE_FROM = 4096
-
-
-def _neighbours(n: int, umap) -> str:
+def _neighbours(umap) -> str:
     """How the neighbours are found, for the key: a change of method must miss the cache."""
-    if n >= APPROXIMATE_FROM and umap.metric == "cosine" and umap.precomputed_knn[0] is None:
-        return "exact_knn-v1"
+    if umap.metric == "cosine" and umap.precomputed_knn[0] is None:
+        return "exact_knn-v2"
     return "umap"
 
 
-def _fit_transform(embeddings: np.ndarray, umap) -> np.ndarray:
-    if _neighbours(len(embeddings), umap) == "exact_knn-v1":
-        umap.set_params(precomputed_knn=exact_knn(embeddings, umap.n_neighbors))
+def _fit_transform(embeddings: np.ndarray, umap, knn: tuple | None = None) -> np.ndarray:
+    if _neighbours(umap) != "umap":
+        umap.set_params(precomputed_knn=knn or exact_knn(embeddings, umap.n_neighbors))
     with warnings.catch_warnings():
         # The reduction is all that is kept; nothing ever calls this UMAP's transform().
         warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
@@ -122,7 +121,7 @@ def reduction_key(embeddings: np.ndarray, umap) -> str:
     h = hashlib.sha1()
     h.update(repr((str(data.dtype), data.shape, sorted(umap.get_params().items()),
                    umap_package.__version__, pynndescent.__version__, numba.__version__,
-                   np.__version__, _neighbours(len(data), umap))).encode())
+                   np.__version__, _neighbours(umap))).encode())
     h.update(memoryview(data).cast("B"))
     return h.hexdigest()
 

@@ -210,3 +210,21 @@ def topic_label(terms: list[str], n: int = 3) -> str:
 def _same_word(a: str, b: str) -> bool:
     common = len(os.path.commonprefix([a, b]))
     return common >= max(4, min(len(a), len(b)) - 3)
+
+
+def representatives(assignments, embeddings: np.ndarray, labels: np.ndarray,
+                    centroids: np.ndarray, topic_ids, n: int):
+    """Each topic's ``n`` units nearest its centroid: ``topic, rank, unit_id, doc_id, para_id,
+    sent_id, text, similarity`` (ties keep unit order)."""
+    import pandas as pd
+
+    rows = []
+    for i, t in enumerate(topic_ids):
+        members = np.flatnonzero(labels == t)
+        sims = embeddings[members] @ centroids[i]
+        for rank, k in enumerate(np.argsort(-sims, kind="stable")[:n]):
+            unit = assignments.iloc[members[k]]
+            rows.append((t, rank, unit["unit_id"], unit["doc_id"], int(unit["para_id"]),
+                         int(unit["sent_id"]), unit["text"], float(sims[k])))
+    return pd.DataFrame(rows, columns=["topic", "rank", "unit_id", "doc_id", "para_id",
+                                       "sent_id", "text", "similarity"])

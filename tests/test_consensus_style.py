@@ -1,0 +1,98 @@
+"""Seed-free topics (consensus over runs) and style topics, on synthetic vectors and texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from convolab.topics import clustering, consensus, representation, style
+
+
+def test_co_association_counts_shared_topics_and_never_outliers():
+    runs = [np.array([0, 0, 1, -1]), np.array([0, 1, 1, -1])]
+    co = consensus.co_association(runs)
+    assert co[0, 1] == 0.5 and co[1, 2] == 0.5 and co[0, 2] == 0
+    assert co[3, 3] == 0 and co[0, 0] == 1
+
+
+def test_the_majority_partition_wins_and_small_groups_join_the_nearest():
+    vectors = np.repeat(np.eye(3), [6, 6, 1], axis=0)
+    vectors[12] = [0.9, 0.1, 0]  # a loner nearest the first group
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    majority = np.repeat([0, 1, 2], [6, 6, 1])
+    odd = np.array([0] * 3 + [1] * 9 + [0])  # one run disagrees
+    combined = consensus.combine([majority, majority, odd], vectors, min_size=3)
+    assert adjusted_rand_score(combined[:12], majority[:12]) == 1
+    assert combined[12] == combined[0]  # the group of one is no topic
+    kept_out = consensus.combine([majority, majority, odd], vectors, 3, reduce_outliers=False)
+    assert kept_out[12] == -1 and (kept_out[:12] >= 0).all()
+
+
+def test_number_of_runs_and_their_seeds():
+    assert consensus.n_runs("auto", 100) == consensus.RUNS
+    assert consensus.n_runs("auto", 1500) == 16
+    assert consensus.n_runs("auto", consensus.MAX_UNITS) == consensus.MIN_RUNS
+    assert consensus.n_runs("auto", consensus.MAX_UNITS + 1) == 1
+    assert consensus.n_runs(3, 10) == 3
+    assert consensus.run_seeds(0, 4) == consensus.run_seeds(0, 4)
+    assert consensus.run_seeds(0, 4) != consensus.run_seeds(1, 4)
+    assert consensus.run_seeds(None, 4) != consensus.run_seeds(None, 4)
+
+
+def test_consensus_topics_barely_depend_on_the_seed():
+    # Five overlapping blobs: single runs split them differently from seed to seed.
+    rng = np.random.default_rng(3)
+    labels = np.repeat(np.arange(5), 30)
+    vectors = rng.normal(size=(5, 12))[labels] + 2.0 * rng.normal(size=(150, 12))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def agreement(**kw):
+        a, b = (clustering.cluster(vectors, random_state=s, cache_dir=False, **kw)[0]
+                for s in (0, 1))
+        return adjusted_rand_score(a, b)
+
+    single, combined = agreement(n_init=1), agreement()
+    assert combined >= 0.85 and combined > single
+    how = clustering.cluster(vectors, random_state=0, cache_dir=False)[2]
+    assert how.startswith(f"consensus of {consensus.RUNS} runs")
+    assert "consensus" not in clustering.cluster(vectors, random_state=0, cache_dir=False,
+                                                 n_topics=3)[2]
+
+
+QUESTIONS = ["Why would anyone wait?", "Who decided that?", "Is it fair?", "Where did it go?",
+             "What changed since then?", "Could we do better?", "Who knows?", "Then what?",
+             "Does that matter now?", "Why not?", "Is that all?", "Should we care?"]
+BREAD = ["The baker kneads the dough before dawn and shapes every loaf by hand.",
+         "Good dough needs time, so the baker lets the loaf rise overnight.",
+         "Each loaf leaves the oven with a dark crust the baker is proud of.",
+         "Flour, water and salt become dough under the baker's hands.",
+         "The bakery sells out of its sourdough loaf before noon.",
+         "Rye dough is sticky, and the baker wets her hands to shape it."]
+
+
+def test_a_topic_of_questions_without_shared_words_is_a_style():
+    texts = pd.Series(QUESTIONS + BREAD)
+    labels = np.repeat([0, 1], [12, 6])
+    # c-TF-IDF's top terms of a style are one-off words: 3 of the 12 questions hold one.
+    terms = pd.DataFrame({"topic": [0] * 5 + [1] * 5, "rank": list(range(5)) * 2,
+                          "term": ["anyone", "wait", "decided", "anyone wait", "fair",
+                                   "baker", "dough", "loaf", "hands", "oven"]})
+    found = style.style_labels(texts, labels, terms, representation.analyze)
+    assert found == {0: ("style", "style: questions · short sentences")}
+    again = style.style_labels(texts, labels, terms, representation.analyze, unit="paragraph")
+    assert again[0][1].endswith("short paragraphs")
+    # Without a distinct form, a topic sharing no words is a remainder, not a style.
+    plain = pd.Series([q.replace("?", ".") + " It was long ago and far away from here."
+                       for q in QUESTIONS] + BREAD)
+    assert style.style_labels(plain, labels, terms, representation.analyze) == \
+        {0: ("mixed", "mixed: no shared words")}
+
+
+@pytest.mark.parametrize("text, form", [("Really?", "questions"), ("“Who knows?”", "questions"),
+                                        ("Wow!", "exclamations"), ("My shop.", "first person"),
+                                        ("Ask your bank.", "addressing the reader")])
+def test_forms_are_read_from_the_text(text, form):
+    row = style.forms(pd.Series([text])).iloc[0]
+    assert row[form] and row.drop([form, "words"]).sum() == 0
