@@ -43,6 +43,7 @@ def test_no_cache_without_a_seed_or_when_disabled(tmp_path):
     p = clustering.plan(len(x))
     reduction.reduce(x, clustering.make_umap(p, len(x), None), tmp_path)
     reduction.reduce(x, clustering.make_umap(p, len(x), 0), False)
+    clustering.cluster(x, random_state=None, cache_dir=tmp_path, n_init=3)  # seeds drawn fresh
     assert not (tmp_path / "reduced").exists()
 
 

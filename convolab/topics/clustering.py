@@ -241,7 +241,8 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     builds representations, lets the stability refits share this code exactly. With
     ``method="auto"`` and no ``n_topics``, this is done ``n_init`` times with seeds drawn from
     ``random_state`` and the topics are the runs' consensus
-    (:mod:`convolab.topics.consensus`; ``"auto"``: 24 runs up to 4,000 units, else one).
+    (:mod:`convolab.topics.consensus`; ``"auto"``: 24 runs up to 1,000 units, fewer down to
+    8 at 4,000, one above).
     Density topics are then merged by :func:`merge_near_topics` (``merge_distance=None`` keeps
     them apart); k-means topics, whose number was chosen or asked for, are left as they are.
     The UMAP reductions are read from, or kept in, the cache under ``cache_dir``
@@ -264,7 +265,9 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     runs = consensus.n_runs(n_init, n) if method == "auto" and n_topics is None else 1
     if runs > 1:
         knn = exact_knn(embeddings, p.n_neighbors)  # seed-free: one graph for every run
-        results = [_run(embeddings, p, method, n_topics, reduce_outliers, seed, cache_dir, knn)
+        # Runs seeded from random_state=None are random by request: nothing to cache.
+        keep = cache_dir if random_state is not None else False
+        results = [_run(embeddings, p, method, n_topics, reduce_outliers, seed, keep, knn)
                    for seed in consensus.run_seeds(random_state, runs)]
         labels = consensus.combine([r[0] for r in results], embeddings, p.min_cluster_size,
                                    reduce_outliers)
