@@ -561,6 +561,10 @@ def test_summary_agrees_with_its_parts_and_names_what_excludes_zero():
         in story.text
     assert "(essay, above zero)" in story.text and "*waiting* (theme, below zero)" in story.text
     _no_markup(story.text)
+    with_chance = pd.concat([evaluation, pd.Series({"coherence_npmi_chance": -0.6})])
+    against = summarize_findings(tm, with_chance, by_doc, table, DOCUMENTS)
+    assert ("their top terms are coherent (NPMI +0.20; above chance, −0.60 for random terms "
+            "of the same frequencies)") in against.text
     quiet = summarize_findings(tm, evaluation, by_doc.assign(ci_low=-1.0, ci_high=1.0),
                                table.assign(ci_low=-1.0, ci_high=1.0), DOCUMENTS)
     assert quiet.facts["n_intervals_excluding_zero"] == 0

@@ -352,8 +352,11 @@ def summarize_findings(tm, evaluation: pd.Series, by_doc: pd.DataFrame,
                      f"*{md_escape(big['label'])}* ({big['share']:.0%}).")
     else:
         lines.append("- **Themes.** None found.")
+    chance = trust["coherence_npmi_chance"]
     verdicts = [f"{w} (ARI {trust['stability_ari']:.2f})" if k == "stability_verdict" else
-                f"{w} (NPMI {num(trust['coherence_npmi'])})"
+                f"{w} (NPMI {num(trust['coherence_npmi'])}" + (
+                    ")" if chance is None else f"; {trust['coherence_vs_chance']} chance, "
+                    f"{num(chance)} for random terms of the same frequencies)")
                 for k, w in (("stability_verdict", trust["stability_verdict"]),
                              ("coherence_verdict", trust["coherence_verdict"])) if w]
     if verdicts and themes["n_topics"] > 1:
