@@ -472,6 +472,17 @@ def test_topic_tone_names_warmest_and_most_critical_with_evidence():
     _no_markup(story.text)
 
 
+def test_style_topics_are_not_ranked_among_the_themes():
+    table = _topic_tone().assign(kind=["style", "subject", "subject", None])
+    story = describe_topic_tone(table, DOCUMENTS)
+    assert story.facts["n_topics"] == 2 and story.facts["not_ranked"] == ["care"]
+    assert story.facts["warmest"]["topic"] == 2 and story.facts["most_critical"]["topic"] == 1
+    assert "*care* is left out of this ranking: it is a style or a remainder" in story.text
+    only_styles = describe_topic_tone(table.assign(kind="style"), DOCUMENTS)
+    assert only_styles.facts["warmest"]["topic"] == 0 and only_styles.facts["not_ranked"] == []
+    _no_markup(story.text)
+
+
 def test_topic_tone_edge_cases():
     negative = describe_topic_tone(_topic_tone(means=(-0.1, -0.3, -0.2)))
     assert "Even the warmest theme is on the negative side of zero" in negative.text

@@ -62,11 +62,16 @@ def describe_topic_tone(table: pd.DataFrame, documents: pd.DataFrame | None = No
     Narrative
         Facts: ``n_topics, warmest, most_critical`` (dicts: ``topic, label, mean, ci_low,
         ci_high, n`` and the evidence ``sentence, doc_id, sent_id, score``), ``n_above_zero,
-        n_below_zero, n_include_zero, above_zero, below_zero`` (labels).
+        n_below_zero, n_include_zero, above_zero, below_zero`` (labels) and ``not_ranked``
+        (labels of the style and remainder topics, kept out of the ranking).
     """
     labels = label_map(documents)
     rows = table[(table["topic"] != -1) & (table["n"] > 0)] if len(table) else table
-    facts: dict = {"n_topics": len(rows)}
+    # A style or a remainder is no theme: it is not ranked among the themes (when any is left).
+    subject = rows["kind"].fillna("subject") == "subject" if "kind" in rows else None
+    aside = rows[~subject] if subject is not None and subject.any() else rows.iloc[:0]
+    rows = rows[subject] if len(aside) else rows
+    facts: dict = {"n_topics": len(rows), "not_ranked": aside["label"].tolist()}
     if rows.empty:
         return Narrative("No theme has a scored sentence, so there is no tone per theme.", facts)
 
@@ -102,6 +107,12 @@ def describe_topic_tone(table: pd.DataFrame, documents: pd.DataFrame | None = No
     counts, sentence = interval_counts(rows, "themes", rows["label"].tolist())
     facts.update(counts)
     text += sentence
+    if len(aside):
+        one = len(aside) == 1
+        text += (f" {listing(['*' + md_escape(x) + '*' for x in facts['not_ranked']])} "
+                 f"{'is' if one else 'are'} left out of this ranking: "
+                 f"{'it is a style or a remainder' if one else 'they are styles or remainders'}"
+                 ", not a theme (see the themes report).")
     return Narrative(text.strip(), facts)
 
 

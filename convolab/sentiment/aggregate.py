@@ -214,7 +214,8 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
     -------
     DataFrame
         One row per topic: ``topic, label, n_units`` and the :func:`sentiment_by` columns
-        (with ``n_docs``, the documents its scored sentences come from),
+        (with ``n_docs``, the documents its scored sentences come from), ``kind`` when the
+        topics carry it (subject, style or mixed: :mod:`convolab.topics.style`),
         plus ``most_positive, most_positive_score, most_positive_doc_id,
         most_positive_sent_id`` and the same four for ``most_negative``.
     """
@@ -233,8 +234,8 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
     evidence = _evidence(joined[_usable(joined, column, exclude_flags)], column, n_evidence)
     table = table.merge(n_units, on="topic", how="left").merge(evidence, on="topic", how="left")
     if topics is not None and "label" in topics:
-        table = table.merge(topics[["topic", "label"]].drop_duplicates("topic"), on="topic",
-                            how="left")
+        carried = ["topic", "label"] + (["kind"] if "kind" in topics else [])
+        table = table.merge(topics[carried].drop_duplicates("topic"), on="topic", how="left")
     else:
         table["label"] = None
     default = table["topic"].map(lambda t: "outliers" if t == -1 else f"topic {t}")
