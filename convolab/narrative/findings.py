@@ -68,9 +68,9 @@ def describe_topic_tone(table: pd.DataFrame, documents: pd.DataFrame | None = No
     labels = label_map(documents)
     rows = table[(table["topic"] != -1) & (table["n"] > 0)] if len(table) else table
     # A style or a remainder is no theme: it is not ranked among the themes (when any is left).
-    subject = rows["kind"].fillna("subject") == "subject" if "kind" in rows else None
-    aside = rows[~subject] if subject is not None and subject.any() else rows.iloc[:0]
-    rows = rows[subject] if len(aside) else rows
+    kinds = rows["kind"].fillna("subject") if "kind" in rows else pd.Series("subject", rows.index)
+    aside = rows[kinds != "subject"] if (kinds == "subject").any() else rows.iloc[:0]
+    rows = rows.drop(aside.index)
     facts: dict = {"n_topics": len(rows), "not_ranked": aside["label"].tolist()}
     if rows.empty:
         return Narrative("No theme has a scored sentence, so there is no tone per theme.", facts)

@@ -170,21 +170,23 @@ def describe_topics(tm) -> Narrative:
     for kind in ("style", "mixed"):
         facts[f"{kind}s"] = [{"topic": int(r["topic"]), "label": r["label"]} for _, r in
                              topics[kinds == kind].sort_values("topic").iterrows()]
+    def uncovered(one: bool) -> str:
+        its = "its" if one else "their"
+        return (f"fewer than {MIN_TERM_COVERAGE:.0%} of {its} {unit}s contain any of {its} "
+                f"{N_TOP_TERMS} top terms")
+
     if facts["styles"]:
         one = len(facts["styles"]) == 1
-        its = "its" if one else "their"
         text += (f"{names(facts['styles'])} {'is' if one else 'are'} held together by how things "
-                 f"are said, not what they are about: fewer than {MIN_TERM_COVERAGE:.0%} of "
-                 f"{its} {unit}s contain any of {its} {N_TOP_TERMS} top terms, so "
-                 f"{'it is' if one else 'they are'} labelled by {its} form and "
-                 f"{'is' if one else 'are'} no theme of the essays. ")
+                 f"are said, not what they are about: {uncovered(one)}, so "
+                 f"{'it is' if one else 'they are'} labelled by {'its' if one else 'their'} "
+                 f"form and {'is' if one else 'are'} no theme of the essays. ")
     if facts["mixeds"]:
         one = len(facts["mixeds"]) == 1
+        remainder = "it is a remainder" if one else "they are remainders"
         text += (f"{names(facts['mixeds'])} {'shares' if one else 'share'} neither words nor a "
-                 f"form: fewer than {MIN_TERM_COVERAGE:.0%} of {'its' if one else 'their'} "
-                 f"{unit}s contain any of {'its' if one else 'their'} {N_TOP_TERMS} top terms, "
-                 f"so {'it is a remainder' if one else 'they are remainders'} of {unit}s that fit "
-                 "no theme, not a theme. ")
+                 f"form: {uncovered(one)}, so {remainder} of {unit}s that fit no theme, not a "
+                 "theme. ")
     if facts["n_outliers"]:
         text += (f"{plural(facts['n_outliers'], unit)} belong to no topic (outliers). ")
     if facts["clustering"]:

@@ -274,6 +274,11 @@ def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> p
     return table
 
 
+#: The columns a sentence and a topic unit share, by unit.
+_JOIN_KEYS = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
+              "document": ["doc_id"]}
+
+
 def _local(scores, assignments, unit: str):
     """Dask inputs (from ``engine="dask"``) computed into pandas, in partition order: the
     sentence scores and, of the assignments, only the join keys and topics."""
@@ -283,8 +288,7 @@ def _local(scores, assignments, unit: str):
         return scores, assignments
     import dask
 
-    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
-            "document": ["doc_id"]}[unit]
+    keys = _JOIN_KEYS[unit]
     if hasattr(assignments, "npartitions"):
         assignments = assignments[list(dict.fromkeys(keys + ["para_id", "sent_id", "topic"]))]
     scores, assignments = dask.compute(scores, assignments)
@@ -293,8 +297,7 @@ def _local(scores, assignments, unit: str):
 
 def _join_topics(scores: pd.DataFrame, assignments: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Each sentence's score with the topic of the unit it lies in (sentences in no unit drop)."""
-    keys = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
-            "document": ["doc_id"]}[unit]
+    keys = _JOIN_KEYS[unit]
     units = assignments[keys + ["topic"]].drop_duplicates(keys)
     return scores.merge(units, on=keys, how="inner", validate="many_to_one")
 

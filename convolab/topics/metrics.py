@@ -33,29 +33,31 @@ METRICS = {
 }
 
 
-def npmi_coherence(term_lists: list[list[str]], analyze, texts: list[str]) -> list[float]:
+def npmi_coherence(term_lists: list[list[str]], analyze, texts: list[str], *,
+                   counts: tuple | None = None) -> list[float]:
     """NPMI of each list of terms, from their co-occurrence in ``texts``.
 
     ``analyze`` maps a text to its terms (the topic model's analyzer), so terms are matched
-    exactly as the topic model counted them.
+    exactly as the topic model counted them. ``counts``: :func:`term_presence` of the same
+    texts, when already computed (the pass over the texts is then not repeated).
     """
-    presence, index = _presence(analyze, texts)
+    presence, index = counts or term_presence(analyze, texts)
     if not index:
         return [float("nan") if len(terms) < 2 else -1.0 for terms in term_lists]
     return [_npmi(presence, [index.get(t, -1) for t in terms]) for terms in term_lists]
 
 
 def npmi_chance(term_lists: list[list[str]], analyze, texts: list[str], draws: int = 20,
-                random_state: int | None = 0) -> float:
+                random_state: int | None = 0, *, counts: tuple | None = None) -> float:
     """Mean NPMI of term lists drawn at random with the same paragraph frequencies.
 
     On a small corpus most words are rare, and two rare words never sharing a paragraph (NPMI
     -1) is what chance gives, so an absolute threshold misjudges coherence there. Each term of
     each list is replaced, ``draws`` times, by a random term among the
     :data:`CHANCE_WINDOW` of nearest paragraph frequency; the mean NPMI of those lists is what
-    the topics' terms are compared with.
+    the topics' terms are compared with. ``counts`` as for :func:`npmi_coherence`.
     """
-    presence, index = _presence(analyze, texts)
+    presence, index = counts or term_presence(analyze, texts)
     if not index or not term_lists:
         return float("nan")
     frequency = np.asarray(presence.sum(0)).ravel()
@@ -79,7 +81,7 @@ def npmi_chance(term_lists: list[list[str]], analyze, texts: list[str], draws: i
 CHANCE_WINDOW = 50
 
 
-def _presence(analyze, texts: list[str]):
+def term_presence(analyze, texts: list[str]) -> tuple:
     """Which terms each text holds (sparse, boolean, by column) and each term's column."""
     from sklearn.feature_extraction.text import CountVectorizer
 

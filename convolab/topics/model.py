@@ -350,11 +350,13 @@ class TopicModel:
         units = self._fitted_units()
         analyze = representation.analyzer(self._stop_words())
         paragraphs = paragraph_texts(units, self.unit)
-        npmi = npmi_coherence(term_lists, analyze, paragraphs)
+        counts = metrics.term_presence(analyze, paragraphs)  # one pass, for both NPMIs
+        npmi = npmi_coherence(term_lists, analyze, paragraphs, counts=counts)
         result = {
             "n_topics": len(self.topic_ids_),
             "coherence_npmi": float(np.nanmean(npmi)) if npmi else float("nan"),
-            "coherence_npmi_chance": metrics.npmi_chance(term_lists, analyze, paragraphs),
+            "coherence_npmi_chance": metrics.npmi_chance(term_lists, analyze, paragraphs,
+                                                         counts=counts),
             "diversity": diversity(term_lists),
             "outlier_share": float((units["topic"] == -1).mean()),
             "outlier_share_before_reassignment": self.outlier_share_before_reassignment_,
