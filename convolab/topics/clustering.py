@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import consensus
+from . import consensus, granularity
 from .reduction import exact_knn, reduce
 
 #: Below this many units no clustering result means anything; the error says what to do.
@@ -233,7 +233,8 @@ def _kmeans(k: int, random_state: int):
 def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | None = None,
             min_topic_size: int | None = None, reduce_outliers: bool = True,
             random_state: int = 0, merge_distance: float | None = MERGE_DISTANCE,
-            n_init: int | str = "auto", cache_dir=None) -> tuple[np.ndarray, float, str]:
+            n_init: int | str = "auto", coarsen: bool = True,
+            cache_dir=None) -> tuple[np.ndarray, float, str]:
     """Cluster unit embeddings into topics: UMAP, then the clusterer :func:`choose_clusterer` picks.
 
     Outliers are then moved to the nearest topic centroid by cosine similarity, which is
@@ -244,7 +245,9 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     (:mod:`convolab.topics.consensus`; ``"auto"``: 24 runs up to 1,000 units, fewer down to
     8 at 4,000, one above).
     Density topics are then merged by :func:`merge_near_topics` (``merge_distance=None`` keeps
-    them apart); k-means topics, whose number was chosen or asked for, are left as they are.
+    them apart) and, with ``coarsen``, joined into broader themes where a coarser cut of their
+    hierarchy separates the units clearly (:mod:`convolab.topics.granularity`); k-means
+    topics, whose number was chosen or asked for, are left as they are.
     The UMAP reductions are read from, or kept in, the cache under ``cache_dir``
     (:func:`convolab.topics.reduction.reduce`; ``False`` disables it). Above
     ``MAX_CLUSTERED_UNITS`` units the clustering is fitted on a sample
@@ -294,6 +297,14 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
             how += (f"; {n_before} topics merged into {n_after} (centroids within cosine "
                     f"distance {merge_distance})")
         labels = merged
+    if coarsen and density:
+        joined, given, kept = granularity.coarsest_clear_cut(embeddings, labels)
+        n_before, n_after = (len(set(x.tolist()) - {-1}) for x in (labels, joined))
+        if n_after < n_before:
+            how += (f"; {n_before} topics joined into {n_after} broader ones along their "
+                    f"hierarchy (silhouette {kept:.2f}, against {given:.2f} for the "
+                    f"{n_before})")
+        labels = joined
     return labels, raw_outliers, how
 
 
