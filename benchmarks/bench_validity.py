@@ -18,9 +18,9 @@ Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends 
      movies) plus the SST dev sentences as more movies, one sentence per document; three
      classes, one of them told in two registers (viewers and critics);
    * ``uci-documents`` — the same sentences in documents of three same-class sentences;
-   * ``news`` — 240 short news-like articles we wrote (``benchmarks/data/news_proxy/``: fictional
+   * ``news`` — 480 short news-like articles we wrote (``benchmarks/data/news_proxy/``: fictional
      events in British newswire style), five classes (business, entertainment, politics, sport,
-     tech) of four sub-themes each (e.g. football, tennis, rugby, athletics), twelve articles
+     tech) of four sub-themes each (e.g. football, tennis, rugby, athletics), 24 articles
      per sub-theme; document units labelled by class. Like a news site's corpus, it has broad
      themes made of narrower ones.
 

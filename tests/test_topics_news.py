@@ -1,6 +1,6 @@
 """Issue 11's topic-count bar on a corpus of broad themes made of narrower ones (slow layer).
 
-The corpus is ``benchmarks/data/news_proxy/``: 240 news-like articles in five classes of four
+The corpus is ``benchmarks/data/news_proxy/``: 480 news-like articles in five classes of four
 sub-themes each. Density clustering finds the sub-themes; the default must report themes a
 reader would recognise as the classes (5-12 topics, NMI >= 0.75), not the sub-themes.
 """
@@ -26,6 +26,6 @@ def test_news_classes_are_found_without_being_told_how_many():
     model = cl.TopicModel(unit="document", random_state=0).fit(cl.load_corpus(frame))
     assignments = model.assignments_
     truth = assignments["doc_id"].str.split("-").str[0]
-    assert len(files) == len(assignments) == 240
+    assert len(files) == len(assignments) == 480
     assert 5 <= len(model.topic_ids_) <= 12
     assert normalized_mutual_info_score(truth, assignments["topic"]) >= 0.75
