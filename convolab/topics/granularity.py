@@ -19,9 +19,8 @@ documents kept their 3. With static embeddings the news proxy lost: 5-6 topics (
 became 4 (0.72), entertainment and sport joined. Sentence and paragraph units never separate
 that clearly (best silhouettes 0.05-0.10: the seed corpus 0.07, news sentences 0.05), and
 there the best cut was two topics that lost most of the themes (the sentences of 240 news
-articles: NMI 0.45 →
-0.26), so below the threshold the topics are left as they are. The cost is a few seconds: one
-n² distance matrix on at most :data:`SAMPLE` units and a silhouette per cut.
+articles: NMI 0.45 → 0.26), so below the threshold the topics are left as they are. The cost
+is a few seconds: one n² distance matrix on at most :data:`SAMPLE` units, a silhouette per cut.
 """
 
 from __future__ import annotations
