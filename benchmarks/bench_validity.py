@@ -191,7 +191,9 @@ def written_tone_table() -> pd.DataFrame:
         texts = [t for _, t in pairs]
         row = {"sentences": kind, "n": len(texts)}
         for method in ("vader", "learned", "ensemble"):
-            row[method] = np.corrcoef(SentimentModel(method).score_texts(texts), gold)[0, 1]
+            scores = SentimentModel(method).score_texts(texts)
+            scored = ~np.isnan(scores)  # flagged sentences (none so far) are not scored
+            row[method] = np.corrcoef(scores[scored], gold[scored])[0, 1]
         rows.append(row)
     return pd.DataFrame(rows)
 
