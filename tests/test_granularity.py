@@ -53,3 +53,13 @@ def test_clustering_says_when_it_joined_topics_and_coarsen_false_keeps_them():
     assert len(set(kept.tolist())) == 12 and "joined" not in how_kept
     assert adjusted_rand_score(joined, BROAD) == 1
     assert "12 topics joined into 4 broader ones along their hierarchy (silhouette" in how
+
+
+def test_the_topic_model_passes_its_coarsen_setting_to_the_clustering(monkeypatch):
+    from convolab import TopicModel
+
+    seen = []
+    monkeypatch.setattr(clustering, "cluster", lambda *a, **kw: seen.append(kw["coarsen"]))
+    for setting in (True, False):
+        TopicModel(coarsen=setting)._cluster(np.zeros((10, 4)), 0)
+    assert seen == [True, False] and TopicModel().get_params()["coarsen"] is True

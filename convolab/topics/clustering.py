@@ -117,6 +117,9 @@ def check_settings(params: dict, n_units: int | None = None) -> None:
     if size is not None and (not integer(size) or size < 2):
         raise ValueError(f"min_topic_size={size!r}: a topic needs at least 2 units; give 2 or "
                          "more, or None to scale it with the corpus.")
+    for name in ("reduce_outliers", "coarsen"):
+        if not isinstance(params[name], (bool, np.bool_)):
+            raise ValueError(f"{name}={params[name]!r}: give True or False.")
     if not integer(params["n_terms"]) or params["n_terms"] < 1:
         raise ValueError(f"n_terms={params['n_terms']!r}: give at least 1 term per topic.")
     seed = params["random_state"]
@@ -370,6 +373,27 @@ def merge_near_topics(embeddings: np.ndarray, labels: np.ndarray,
     first = {g: min(t for t, h in zip(ids, groups) if h == g) for g in set(groups)}
     target = {t: first[g] for t, g in zip(ids, groups)}
     return np.array([target.get(t, -1) for t in labels.tolist()])
+
+
+#: Temperature of the softmax over centroid similarities that gives each unit's probability.
+SOFTMAX_TEMPERATURE = 0.1
+
+
+def soft_assign(embeddings: np.ndarray, labels: np.ndarray, means: np.ndarray,
+                topic_ids) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's cosine similarity to its topic's centroid and its softmax probability.
+
+    ``means`` are :func:`centroids` of ``topic_ids``; outliers (-1) get NaN and 0.
+    """
+    sims = embeddings @ means.T
+    logits = sims / SOFTMAX_TEMPERATURE
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    col = np.searchsorted(topic_ids, np.where(labels == -1, topic_ids[0], labels))
+    rows = np.arange(len(embeddings))
+    similarity = np.where(labels == -1, np.nan, sims[rows, col])
+    probability = np.where(labels == -1, 0.0, probs[rows, col])
+    return similarity, probability
 
 
 def centroids(embeddings: np.ndarray, labels: np.ndarray, topic_ids) -> np.ndarray:

@@ -41,7 +41,10 @@ SAMPLE = 3000
 def coarsest_clear_cut(embeddings: np.ndarray, labels: np.ndarray,
                        min_silhouette: float = MIN_SILHOUETTE
                        ) -> tuple[np.ndarray, float | None, float | None]:
-    """Join topics along their hierarchy when a coarser cut separates the units better.
+    """Join topics along their hierarchy when a coarser cut separates the units as clearly.
+
+    "As clearly": the coarsest cut whose silhouette is within :data:`TOLERANCE` of the best
+    cut's (the topics as given included), and at least ``min_silhouette``.
 
     Parameters
     ----------

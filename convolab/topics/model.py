@@ -27,7 +27,6 @@ from .metrics import diversity, mean_ari, npmi_coherence, paragraph_texts, stabi
 from .persistence import load_model, save_model
 from .representation import topic_label
 
-SOFTMAX_TEMPERATURE = 0.1
 N_REPRESENTATIVES = 3
 
 
@@ -56,6 +55,10 @@ class TopicModel:
     reduce_outliers : bool
         Move units HDBSCAN left unassigned to their nearest topic (BERTopic's
         ``reduce_outliers`` with the embeddings strategy); the share before is still reported.
+    coarsen : bool
+        Join density topics into broader themes along their hierarchy where a coarser cut
+        separates the units clearly (:mod:`convolab.topics.granularity`: news sub-themes such
+        as football and tennis become sport). ``False`` keeps every topic the clustering found.
     seed_topics : list of list of str, optional
         Words of themes the researcher expects, e.g. ``[["bank", "loan"], ["hotel", "guest"]]``:
         BERTopic's guided topic modelling nudges the units nearest each seed towards it before
@@ -87,7 +90,8 @@ class TopicModel:
     def __init__(self, unit: str = "sentence", embedding: str = "minilm", *,
                  clustering: str = "auto", n_topics: int | None = None,
                  min_topic_size: int | None = None, n_terms: int = 10,
-                 reduce_outliers: bool = True, seed_topics: list[list[str]] | None = None,
+                 reduce_outliers: bool = True, coarsen: bool = True,
+                 seed_topics: list[list[str]] | None = None,
                  stop_words: list[str] | None = None, random_state: int = 0,
                  cache_dir: str | Path | None = None, progress: bool = False):
         self.unit = unit
@@ -97,6 +101,7 @@ class TopicModel:
         self.min_topic_size = min_topic_size
         self.n_terms = n_terms
         self.reduce_outliers = reduce_outliers
+        self.coarsen = coarsen
         self.seed_topics = seed_topics
         self.stop_words = stop_words
         self.random_state = random_state
@@ -196,14 +201,15 @@ class TopicModel:
     def _cluster(self, embeddings: np.ndarray, random_state: int):
         return clustering.cluster(embeddings, method=self.clustering, n_topics=self.n_topics,
                                   min_topic_size=self.min_topic_size,
-                                  reduce_outliers=self.reduce_outliers,
+                                  reduce_outliers=self.reduce_outliers, coarsen=self.coarsen,
                                   random_state=random_state, cache_dir=self.cache_dir)
 
     def _tabulate(self, units, embeddings, labels, model) -> None:
         topic_ids = sorted(set(labels.tolist()) - {-1})
         self.topic_ids_ = topic_ids
         self.centroids_ = clustering.centroids(embeddings, labels, topic_ids)
-        similarity, probability = self._soft_assign(embeddings, labels)
+        similarity, probability = clustering.soft_assign(embeddings, labels, self.centroids_,
+                                                         topic_ids)
         assignments = units[["unit_id", "doc_id", "para_id", "sent_id", "start", "end",
                              "text"]].copy()
         assignments["topic"] = labels
@@ -227,17 +233,6 @@ class TopicModel:
             self.topic_terms_.loc[self.topic_terms_.topic == t, "term"].tolist())
             for t in topic_ids}
         self.topics_ = self._topic_table(styles)
-
-    def _soft_assign(self, embeddings, labels):
-        sims = embeddings @ self.centroids_.T
-        logits = sims / SOFTMAX_TEMPERATURE
-        probs = np.exp(logits - logits.max(1, keepdims=True))
-        probs /= probs.sum(1, keepdims=True)
-        col = np.searchsorted(self.topic_ids_, np.where(labels == -1, self.topic_ids_[0], labels))
-        rows = np.arange(len(embeddings))
-        similarity = np.where(labels == -1, np.nan, sims[rows, col])
-        probability = np.where(labels == -1, 0.0, probs[rows, col])
-        return similarity, probability
 
     def _topic_table(self, styles: dict) -> pd.DataFrame:
         sizes = self.assignments_["topic"].value_counts()
@@ -297,7 +292,8 @@ class TopicModel:
         if len(units) == 0:
             return units.assign(topic=[], label=[], probability=[], similarity=[])
         topics = np.asarray(self.topic_ids_)[(vectors @ self.centroids_.T).argmax(1)]
-        similarity, probability = self._soft_assign(vectors, topics)
+        similarity, probability = clustering.soft_assign(vectors, topics, self.centroids_,
+                                                         self.topic_ids_)
         out = units.copy()
         out["topic"] = topics
         out["label"] = out["topic"].map(self.labels_)
@@ -385,10 +381,10 @@ class TopicModel:
 
     def get_params(self) -> dict:
         """The constructor's settings, as scikit-learn's ``get_params`` returns them."""
-        return {k: getattr(self, k) for k in ("unit", "embedding", "clustering", "n_topics",
-                                              "min_topic_size", "n_terms", "reduce_outliers",
-                                              "seed_topics", "stop_words", "random_state",
-                                              "cache_dir", "progress")}
+        return {k: getattr(self, k) for k in (
+            "unit", "embedding", "clustering", "n_topics", "min_topic_size", "n_terms",
+            "reduce_outliers", "coarsen", "seed_topics", "stop_words", "random_state",
+            "cache_dir", "progress")}
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
