@@ -357,22 +357,19 @@ def merge_near_topics(embeddings: np.ndarray, labels: np.ndarray,
                       distance: float = MERGE_DISTANCE) -> np.ndarray:
     """Merge topics whose centroids are within ``distance`` (cosine, average linkage).
 
-    Embeddings are centred on the corpus mean first: sentence embeddings share a large common
-    direction (static ones most), which makes every pair of raw centroids look alike. Merged
-    topics take the smallest id among them; outliers (-1) stay.
+    Centroids are of embeddings centred on the corpus mean
+    (:func:`convolab.topics.granularity.centred_means`). Merged topics take the smallest id
+    among them; outliers (-1) stay.
     """
     from sklearn.cluster import AgglomerativeClustering
 
     ids = sorted(set(labels.tolist()) - {-1})
     if len(ids) < 3:  # two topics are the least a corpus can be told apart by
         return labels
-    centred = embeddings - embeddings.mean(0)
-    means = np.stack([centred[labels == t].mean(0) for t in ids])
+    means = granularity.centred_means(embeddings, labels, ids)[1]
     groups = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
                                      distance_threshold=distance).fit(means).labels_
-    first = {g: min(t for t, h in zip(ids, groups) if h == g) for g in set(groups)}
-    target = {t: first[g] for t, g in zip(ids, groups)}
-    return np.array([target.get(t, -1) for t in labels.tolist()])
+    return granularity.join(labels, ids, groups)
 
 
 #: Temperature of the softmax over centroid similarities that gives each unit's probability.

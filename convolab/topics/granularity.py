@@ -68,8 +68,7 @@ def coarsest_clear_cut(embeddings: np.ndarray, labels: np.ndarray,
     ids = sorted(set(labels.tolist()) - {-1})
     if len(ids) < 3:
         return labels, None, None
-    centred = embeddings - embeddings.mean(0)
-    means = np.stack([centred[labels == t].mean(0) for t in ids])
+    centred, means = centred_means(embeddings, labels, ids)
     tree = linkage(means, method="average", metric="cosine")
     rows = np.flatnonzero(labels >= 0)
     if len(rows) > SAMPLE:  # a fixed sample: the choice must not depend on the seed
@@ -93,6 +92,22 @@ def coarsest_clear_cut(embeddings: np.ndarray, labels: np.ndarray,
         if best >= min_silhouette else len(ids)
     if k == len(ids):
         return labels, given, given
-    first = {g: min(t for t, h in zip(ids, cuts[k]) if h == g) for g in set(cuts[k])}
-    target = {t: first[g] for t, g in zip(ids, cuts[k])}
-    return np.array([target.get(t, -1) for t in labels.tolist()]), given, scores[k]
+    return join(labels, ids, cuts[k]), given, scores[k]
+
+
+def centred_means(embeddings: np.ndarray, labels: np.ndarray,
+                  ids) -> tuple[np.ndarray, np.ndarray]:
+    """The embeddings centred on the corpus mean, and each topic's mean of them.
+
+    Sentence embeddings share a large common direction (static ones most), which makes every
+    pair of raw centroids look alike; centred, the topics' own directions show.
+    """
+    centred = embeddings - embeddings.mean(0)
+    return centred, np.stack([centred[labels == t].mean(0) for t in ids])
+
+
+def join(labels: np.ndarray, ids, groups) -> np.ndarray:
+    """Relabel topics ``ids`` by their ``groups``: each group takes its smallest id; -1 stays."""
+    first = {g: min(t for t, h in zip(ids, groups) if h == g) for g in set(groups)}
+    target = {t: first[g] for t, g in zip(ids, groups)}
+    return np.array([target.get(t, -1) for t in labels.tolist()])
