@@ -128,6 +128,7 @@ def test_report_on_a_corpus_too_small_for_topics(essays, tmp_path, capsys, no_wo
     ("random_state=1.5", ["random_state", "1.5", "integer"]),
     ("random_state=-1", ["random_state", "-1", "at least 0"]),
     ("stability_seeds=0", ["stability_seeds", "0", "at least 1"]),
+    ("coarsen=yes", ["coarsen", "'yes'", "true or false"]),
     ("min_words=true", ["min_words", "True", "integer"]),
     ("no_such_parameter=1", ["no_such_parameter", "they declare"]),
     ("corpus_path=elsewhere", ["corpus_path", "--corpus"]),
