@@ -7,7 +7,7 @@ Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends 
    NPMI coherence of the seed-0 fit (and of random terms with the same paragraph frequencies,
    ``npmi_chance``), for three defaults: "old" (one clustering run, convolab before issue 11),
    "consensus" (the consensus of seeded runs, :mod:`convolab.topics.consensus`) and "new"
-   (consensus, then topics joined along their hierarchy where the units say so,
+   (consensus, then topics joined where their hierarchy's distances jump most,
    :mod:`convolab.topics.granularity`; the default). All three merge near topics. Proxies,
    built from what we hold (the news corpus the issue cites is not ours):
 
@@ -22,7 +22,10 @@ Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends 
      events in British newswire style), five classes (business, entertainment, politics, sport,
      tech) of four sub-themes each (e.g. football, tennis, rugby, athletics), 24 articles
      per sub-theme; document units labelled by class. Like a news site's corpus, it has broad
-     themes made of narrower ones.
+     themes made of narrower ones;
+   * ``news-uneven-classes`` / ``news-uneven-subthemes`` — the same articles with classes of
+     96/72/48/48/24 articles, or sub-themes of 24/14/8/4 articles in every class: real
+     corpora's themes are not all the same size.
 
    With ``--cost`` it prints only what the new default costs: seconds of clustering per fit
    (UMAP cache off, numba warmed) with one run ("old") and with the default, side by side
@@ -92,6 +95,22 @@ def news_frame() -> pd.DataFrame:
                           "text": f.read_text(encoding="utf-8")} for f in files])
 
 
+def uneven_news(news: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The news proxy with uneven ``"classes"`` (24/18/12/12/6 articles per sub-theme) or
+    uneven ``"subthemes"`` (24/14/8/4 articles, sub-themes shuffled by a fixed seed)."""
+    news = news.assign(sub=news["doc_id"].str.split("-").str[1])
+    if by == "classes":
+        size = {"sport": 24, "business": 18, "tech": 12, "entertainment": 12, "politics": 6}
+        parts = [g.head(size[label]) for (label, _), g in news.groupby(["label", "sub"])]
+    else:
+        rng, parts = np.random.default_rng(0), []
+        for _, g in news.groupby("label"):
+            subs = list(g["sub"].unique())
+            rng.shuffle(subs)
+            parts += [g[g["sub"] == s].head(k) for s, k in zip(subs, [24, 14, 8, 4])]
+    return pd.concat(parts).drop(columns="sub")
+
+
 def proxies():
     """(name, corpus, unit) for each proxy; labelled corpora carry ``label`` per document."""
     import convolab as cl
@@ -101,10 +120,14 @@ def proxies():
     yield "uci-sentences", cl.load_corpus(uci_frame(1, 1000), min_words=1), "document"
     yield "uci-documents", cl.load_corpus(uci_frame(3, 300)), "document"
     yield "news", cl.load_corpus(news_frame()), "document"
+    for by in ("classes", "subthemes"):
+        yield f"news-uneven-{by}", cl.load_corpus(uneven_news(news_frame(), by)), "document"
 
 
-#: clustering.cluster settings of each default compared.
-VARIANTS = {"old": {"n_init": 1, "coarsen": False}, "consensus": {"coarsen": False}, "new": {}}
+#: Each default compared: clustering.cluster's settings, and TopicModel's (which it passes on
+#: to the clustering itself, so they cannot be patched in with the clustering's).
+VARIANTS = {"old": ({"n_init": 1}, {"coarsen": False}), "consensus": ({}, {"coarsen": False}),
+            "new": ({}, {})}
 
 
 def topic_row(corpus, unit: str, backend: str, variant: str) -> dict:
@@ -114,10 +137,11 @@ def topic_row(corpus, unit: str, backend: str, variant: str) -> dict:
     from convolab.topics import clustering
 
     original = clustering.cluster
-    clustering.cluster = functools.partial(original, **VARIANTS[variant])
+    settings, model_settings = VARIANTS[variant]
+    clustering.cluster = functools.partial(original, **settings)
     try:
-        fits = [cl.TopicModel(unit=unit, embedding=backend, random_state=s).fit(corpus)
-                for s in SEEDS]
+        fits = [cl.TopicModel(unit=unit, embedding=backend, random_state=s, **model_settings)
+                .fit(corpus) for s in SEEDS]
         evaluation = fits[0].evaluate()
     finally:
         clustering.cluster = original
@@ -169,7 +193,9 @@ def cost_table() -> pd.DataFrame:
         seconds = {}
         for variant in ("old", "new"):
             start = time.perf_counter()
-            clustering.cluster(vectors, random_state=0, cache_dir=False, **VARIANTS[variant])
+            settings, model_settings = VARIANTS[variant]
+            clustering.cluster(vectors, random_state=0, cache_dir=False, **settings,
+                               **model_settings)
             seconds[variant] = time.perf_counter() - start
         rows.append({"proxy": name, "units": len(texts),
                      "runs": consensus.n_runs("auto", len(texts)), "one_run_s": seconds["old"],
@@ -216,7 +242,7 @@ def main(argv=None) -> None:
         return
     table = topics_table(args.backends)
     print("Topics: old = one clustering run, consensus = consensus of runs, new = consensus "
-          "then topics joined along their hierarchy (default); topics 'a/b/c' per seed")
+          "then topics joined where their hierarchy jumps (default); topics 'a/b/c' per seed")
     print(table.to_string(index=False, float_format="%.2f", na_rep="–"))
     print("\nTone: neutral check set (mean |score| of factual sentences on charged subjects)")
     print(neutral_check_report().to_string(index=False, float_format="%.3f"))

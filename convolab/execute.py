@@ -64,7 +64,8 @@ KERNEL_ENV = {
 }
 
 #: Parameters whose value must be one of the library's own choices.
-PARAMETER_CHOICES = {"unit": tuple(UNITS), "embedding": tuple(BACKENDS)}
+PARAMETER_CHOICES = {"unit": tuple(UNITS), "embedding": tuple(BACKENDS),
+                     "coarsen": ("auto", True, False)}
 #: Lower bounds: numpy seeds are non-negative, a stability estimate needs at least one refit,
 #: and a minimum length below zero is a typo.
 PARAMETER_MINIMA = {"random_state": 0, "stability_seeds": 1, "min_words": 0}
@@ -169,6 +170,11 @@ def _kind(default) -> tuple[str, tuple[type, ...]] | None:
     return f"a {type(default).__name__}", (type(default),)
 
 
+def _is_choice(value, choices) -> bool:
+    """``value`` is one of ``choices`` and of its type (so 1 is not taken for True)."""
+    return any(type(value) is type(c) and value == c for c in choices)
+
+
 def check_params(params: Mapping, declared: Mapping[str, Mapping]) -> None:
     """Check parameter overrides against the notebooks' declarations, before anything runs.
 
@@ -207,13 +213,14 @@ def check_params(params: Mapping, declared: Mapping[str, Mapping]) -> None:
             known = ", ".join(sorted(set(defaults) - set(SET_BY_RENDERER)))
             raise ValueError(f"No notebook declares parameter {name!r} (given {name}={value!r}); "
                              f"they declare: {known}.")
-        kind = _kind(defaults[name])
+        # A parameter with choices is checked against them alone: coarsen mixes "auto" and bools.
+        kind = None if name in PARAMETER_CHOICES else _kind(defaults[name])
         bad_type = kind is not None and (not isinstance(value, kind[1]) or (
             isinstance(value, bool) and bool not in kind[1]))
         if bad_type:
             raise ValueError(f"Parameter {name}={value!r} is not accepted: it must be {kind[0]} "
                              f"(the notebooks' default is {defaults[name]!r}).")
-        if name in PARAMETER_CHOICES and value not in PARAMETER_CHOICES[name]:
+        if name in PARAMETER_CHOICES and not _is_choice(value, PARAMETER_CHOICES[name]):
             choices = ", ".join(repr(c) for c in PARAMETER_CHOICES[name])
             raise ValueError(f"Parameter {name}={value!r} is not accepted: use one of {choices}.")
         minimum = PARAMETER_MINIMA.get(name)

@@ -20,28 +20,33 @@ def themes(spread: float, noise: float = 0.4) -> np.ndarray:
 
 
 def test_sub_themes_of_clear_broad_themes_are_joined_into_them():
-    labels, given, kept = granularity.coarsest_clear_cut(themes(0.5), FINE)
+    labels, given, kept = granularity.natural_cut(themes(0.5), FINE)
     assert adjusted_rand_score(labels, BROAD) == 1
     assert kept > given >= granularity.MIN_SILHOUETTE
     assert sorted(set(labels.tolist())) == [0, 3, 6, 9]  # joined topics keep their smallest id
 
 
 def test_distinct_sub_themes_and_unstructured_units_are_left_alone():
-    distinct, given, kept = granularity.coarsest_clear_cut(themes(0.7), FINE)
+    distinct, given, kept = granularity.natural_cut(themes(0.7), FINE)
     assert (distinct == FINE).all() and kept == given
     noise = np.random.default_rng(1).normal(size=(len(FINE), 24))
-    left, given, _ = granularity.coarsest_clear_cut(noise, FINE)
+    left, given, _ = granularity.natural_cut(noise, FINE)
     assert (left == FINE).all() and given < granularity.MIN_SILHOUETTE
 
 
 def test_outliers_stay_outliers_and_two_topics_are_never_joined():
     labels = FINE.copy()
     labels[::10] = -1
-    joined = granularity.coarsest_clear_cut(themes(0.5), labels)[0]
+    joined = granularity.natural_cut(themes(0.5), labels)[0]
     assert (joined[::10] == -1).all() and (joined[labels >= 0] >= 0).all()
     two = np.repeat([0, 1], 150)
-    same, given, kept = granularity.coarsest_clear_cut(themes(0.5), two)
+    same, given, kept = granularity.natural_cut(themes(0.5), two)
     assert same is two and given is None and kept is None
+    # Nor cut into two: centred, the last merge always looks like a jump (here it was the
+    # largest one, and the cut's silhouette beat the five topics').
+    rng, five = np.random.default_rng(4), np.repeat(np.arange(5), 30)
+    blobs = rng.normal(size=(5, 12))[five] + 2.0 * rng.normal(size=(len(five), 12))
+    assert len(set(granularity.natural_cut(blobs, five)[0].tolist())) >= 3
 
 
 def test_clustering_says_when_it_joined_topics_and_coarsen_false_keeps_them():
@@ -52,7 +57,7 @@ def test_clustering_says_when_it_joined_topics_and_coarsen_false_keeps_them():
                                         merge_distance=None)
     assert len(set(kept.tolist())) == 12 and "joined" not in how_kept
     assert adjusted_rand_score(joined, BROAD) == 1
-    assert "12 topics joined into 4 broader ones along their hierarchy (silhouette" in how
+    assert "12 topics joined into 4 broader ones where their hierarchy's distances jump most" in how
 
 
 def test_the_topic_model_passes_its_coarsen_setting_to_the_clustering(monkeypatch):
@@ -60,6 +65,7 @@ def test_the_topic_model_passes_its_coarsen_setting_to_the_clustering(monkeypatc
 
     seen = []
     monkeypatch.setattr(clustering, "cluster", lambda *a, **kw: seen.append(kw["coarsen"]))
-    for setting in (True, False):
+    for setting in (True, False, "auto"):
         TopicModel(coarsen=setting)._cluster(np.zeros((10, 4)), 0)
-    assert seen == [True, False] and TopicModel().get_params()["coarsen"] is True
+    TopicModel(embedding="static")._cluster(np.zeros((10, 4)), 0)  # "auto": MiniLM only
+    assert seen == [True, False, True, False] and TopicModel().get_params()["coarsen"] == "auto"

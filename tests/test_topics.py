@@ -187,7 +187,7 @@ def test_small_sparse_result_falls_back_to_kmeans_but_large_keeps_density():
     ({"embedding": "bert"}, r"^embedding='bert' is not supported"),
     ({"clustering": "dbscan"}, r"^clustering='dbscan' is not supported"),
     ({"n_terms": 0}, r"^n_terms=0:"),
-    ({"coarsen": "yes"}, r"^coarsen='yes': give True or False"),
+    ({"coarsen": "yes"}, r"^coarsen='yes': give True, False or 'auto'"),
     ({"reduce_outliers": 1}, r"^reduce_outliers=1: give True or False"),
     ({"random_state": -1}, r"^random_state=-1: give an integer from 0"),
     ({"random_state": "abc"}, r"^random_state='abc':"),

@@ -117,9 +117,10 @@ def check_settings(params: dict, n_units: int | None = None) -> None:
     if size is not None and (not integer(size) or size < 2):
         raise ValueError(f"min_topic_size={size!r}: a topic needs at least 2 units; give 2 or "
                          "more, or None to scale it with the corpus.")
-    for name in ("reduce_outliers", "coarsen"):
-        if not isinstance(params[name], (bool, np.bool_)):
-            raise ValueError(f"{name}={params[name]!r}: give True or False.")
+    if not isinstance(params["reduce_outliers"], (bool, np.bool_)):
+        raise ValueError(f"reduce_outliers={params['reduce_outliers']!r}: give True or False.")
+    if not (isinstance(params["coarsen"], (bool, np.bool_)) or params["coarsen"] == "auto"):
+        raise ValueError(f"coarsen={params['coarsen']!r}: give True, False or 'auto'.")
     if not integer(params["n_terms"]) or params["n_terms"] < 1:
         raise ValueError(f"n_terms={params['n_terms']!r}: give at least 1 term per topic.")
     seed = params["random_state"]
@@ -301,12 +302,12 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
                     f"distance {merge_distance})")
         labels = merged
     if coarsen and density:
-        joined, given, kept = granularity.coarsest_clear_cut(embeddings, labels)
+        joined, given, kept = granularity.natural_cut(embeddings, labels)
         n_before, n_after = (len(set(x.tolist()) - {-1}) for x in (labels, joined))
         if n_after < n_before:
-            how += (f"; {n_before} topics joined into {n_after} broader ones along their "
-                    f"hierarchy (silhouette {kept:.2f}, against {given:.2f} for the "
-                    f"{n_before})")
+            how += (f"; {n_before} topics joined into {n_after} broader ones where their "
+                    f"hierarchy's distances jump most (silhouette {kept:.2f}, against "
+                    f"{given:.2f} for the {n_before})")
         labels = joined
     return labels, raw_outliers, how
 

@@ -55,10 +55,12 @@ class TopicModel:
     reduce_outliers : bool
         Move units HDBSCAN left unassigned to their nearest topic (BERTopic's
         ``reduce_outliers`` with the embeddings strategy); the share before is still reported.
-    coarsen : bool
-        Join density topics into broader themes along their hierarchy where a coarser cut
-        separates the units clearly (:mod:`convolab.topics.granularity`: news sub-themes such
-        as football and tennis become sport). ``False`` keeps every topic the clustering found.
+    coarsen : bool or "auto"
+        Join density topics into broader themes along their hierarchy, cut where its merge
+        distances jump most, when that cut separates the units as clearly
+        (:mod:`convolab.topics.granularity`: news sub-themes such as football and tennis
+        become sport); ``False`` keeps every topic found. ``"auto"`` joins with MiniLM only:
+        with static embeddings it lost news classes (our proxy's NMI 0.78 → 0.65).
     seed_topics : list of list of str, optional
         Words of themes the researcher expects, e.g. ``[["bank", "loan"], ["hotel", "guest"]]``:
         BERTopic's guided topic modelling nudges the units nearest each seed towards it before
@@ -90,7 +92,7 @@ class TopicModel:
     def __init__(self, unit: str = "sentence", embedding: str = "minilm", *,
                  clustering: str = "auto", n_topics: int | None = None,
                  min_topic_size: int | None = None, n_terms: int = 10,
-                 reduce_outliers: bool = True, coarsen: bool = True,
+                 reduce_outliers: bool = True, coarsen: bool | str = "auto",
                  seed_topics: list[list[str]] | None = None,
                  stop_words: list[str] | None = None, random_state: int = 0,
                  cache_dir: str | Path | None = None, progress: bool = False):
@@ -199,9 +201,10 @@ class TopicModel:
                                          cache_dir=self.cache_dir)
 
     def _cluster(self, embeddings: np.ndarray, random_state: int):
+        coarsen = self.embedding == "minilm" if self.coarsen == "auto" else bool(self.coarsen)
         return clustering.cluster(embeddings, method=self.clustering, n_topics=self.n_topics,
                                   min_topic_size=self.min_topic_size,
-                                  reduce_outliers=self.reduce_outliers, coarsen=self.coarsen,
+                                  reduce_outliers=self.reduce_outliers, coarsen=coarsen,
                                   random_state=random_state, cache_dir=self.cache_dir)
 
     def _tabulate(self, units, embeddings, labels, model) -> None:
