@@ -1,6 +1,6 @@
 """How far to trust the topics and the tone: old and new defaults side by side, on labelled proxies.
 
-Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends minilm static]``):
+Prints two tables (``python benchmarks/bench_validity.py [--backends minilm static]``):
 
 1. **Topics** — for each proxy corpus and embedding backend, the number of topics, agreement
    with the known classes (NMI, ARI), stability (mean pairwise ARI across three seeds) and the
@@ -26,6 +26,11 @@ Prints two tables (no timing; ``python benchmarks/bench_validity.py [--backends 
    * ``news-uneven-classes`` / ``news-uneven-subthemes`` — the same articles with classes of
      96/72/48/48/24 articles, or sub-themes of 24/14/8/4 articles in every class: real
      corpora's themes are not all the same size.
+
+   And the same defaults on documents of three same-class news-proxy articles (about 540 word
+   pieces, where MiniLM reads 254), embedded by their opening alone or whole (the mean of their
+   passages, as :func:`convolab.embeddings.embed` does), with the seconds each reading takes
+   to embed them (cache off, side by side).
 
    With ``--cost`` it prints only what the new default costs: seconds of clustering per fit
    (UMAP cache off, numba warmed) with one run ("old") and with the default, side by side
@@ -176,6 +181,46 @@ def topics_table(backends) -> pd.DataFrame:
     return table
 
 
+def long_documents_table() -> pd.DataFrame:
+    """Topics of documents longer than MiniLM reads, embedded by their opening or whole.
+
+    Documents of three same-class news-proxy articles (about 540 word pieces; MiniLM reads 254)
+    are embedded by what the model reads of them (``encode`` alone, as before) and whole (the
+    mean of their passages, :func:`convolab.embeddings.embed`); default topics, three seeds.
+    """
+    import time
+
+    from sklearn.metrics import normalized_mutual_info_score
+
+    import convolab as cl
+    from convolab.embeddings import embed, get_embedder
+
+    rng, rows = np.random.default_rng(0), []
+    for label, group in news_frame().groupby("label"):
+        texts = group["text"].tolist()
+        rng.shuffle(texts)
+        rows += [{"doc_id": f"{label}-{i}", "label": label, "text": "\n\n".join(texts[i:i + 3])}
+                 for i in range(0, len(texts) - 2, 3)]
+    corpus = cl.load_corpus(pd.DataFrame(rows))
+    texts = corpus.units("document")["text"].tolist()
+    minilm, table = get_embedder("minilm"), []
+    minilm.encode(texts[:1])  # load the model outside the timing
+    for reading, read in (("opening", minilm.encode),
+                          ("whole", lambda t: embed(t, minilm, cache_dir=False))):
+        start = time.perf_counter()
+        vectors = read(texts)
+        seconds = time.perf_counter() - start
+        fits = [cl.TopicModel(unit="document", random_state=s).fit(corpus, embeddings=vectors)
+                for s in SEEDS]
+        truth = fits[0].assignments_["doc_id"].map(
+            corpus.documents.set_index("doc_id")["label"]).to_numpy()
+        table.append({"reading": reading, "documents": len(texts), "embed_s": seconds,
+                      "topics": "/".join(str(len(f.topic_ids_)) for f in fits),
+                      "nmi": np.mean([normalized_mutual_info_score(
+                          truth, f.assignments_["topic"]) for f in fits])})
+    return pd.DataFrame(table)
+
+
 def cost_table() -> pd.DataFrame:
     import time
 
@@ -244,6 +289,9 @@ def main(argv=None) -> None:
     print("Topics: old = one clustering run, consensus = consensus of runs, new = consensus "
           "then topics joined where their hierarchy jumps (default); topics 'a/b/c' per seed")
     print(table.to_string(index=False, float_format="%.2f", na_rep="–"))
+    print("\nTopics of documents three articles long (MiniLM reads about a third of each): "
+          "embedded by their opening or whole")
+    print(long_documents_table().to_string(index=False, float_format="%.2f"))
     print("\nTone: neutral check set (mean |score| of factual sentences on charged subjects)")
     print(neutral_check_report().to_string(index=False, float_format="%.3f"))
     print("\nTone: document aggregates vs pseudo-document ratings (Pearson r)")

@@ -13,12 +13,16 @@ Three backends behind one interface (:func:`get_embedder`):
 ``"tfidf"``
     TF-IDF + truncated SVD fitted on the texts themselves: no torch, a last resort.
 
-:func:`embed` wraps a backend with an on-disk cache (:class:`EmbeddingCache`, SQLite) keyed by
-the sha1 of each text and the backend's fingerprint, so re-running a notebook, or scoring sentiment on sentences the topic
-model already embedded, costs no second encoding pass.
+:func:`embed` wraps a backend with an on-disk cache (:class:`~convolab.embedding_cache.EmbeddingCache`,
+SQLite) keyed by the sha1 of each text and the backend's fingerprint, so re-running a notebook,
+or scoring sentiment on sentences the topic model already embedded, costs no second encoding
+pass. MiniLM reads 254 word pieces of a text; a longer one is embedded as the length-weighted
+mean of its passages (cut at sentence ends by :func:`convolab.corpus.segment.windows`), so a
+document's vector is what all of it says.
 
-This is the embeddings layer. May import: :mod:`convolab.corpus` (nothing else in convolab);
-the topics and sentiment layers build on it.
+This is the embeddings layer. May import: :mod:`convolab.corpus` and
+:mod:`convolab.embedding_cache` (nothing else in convolab); the topics and sentiment layers
+build on it.
 """
 
 from __future__ import annotations
@@ -27,22 +31,20 @@ import hashlib
 import io
 import logging
 import os
-from contextlib import closing, contextmanager, redirect_stderr
+from contextlib import contextmanager, redirect_stderr
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from .corpus.segment import windows
+from .embedding_cache import EmbeddingCache, default_cache_dir
 
 logger = logging.getLogger(__name__)
 
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 BACKENDS = ("minilm", "static", "tfidf")
 _CHUNK = 512
-
-
-def default_cache_dir() -> Path:
-    """``$CONVOLAB_CACHE_DIR`` if set, else ``~/.cache/convolab``."""
-    return Path(os.environ.get("CONVOLAB_CACHE_DIR", Path.home() / ".cache" / "convolab"))
 
 
 def _offline() -> None:
@@ -119,6 +121,18 @@ class MiniLMEmbedder:
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return _encode_chunks(self._encode_fixed_shape, texts, progress, self.name)
 
+    def passages(self, text: str) -> list[tuple[str, int]]:
+        """``text`` cut into passages the model reads whole, with their lengths in word pieces.
+
+        The model reads at most ``max_seq_length`` word pieces and ignores the rest, so a long
+        document would be embedded by its opening alone; :func:`embed` averages its passages.
+        """
+        size = _minilm_window()
+        if len(text) <= size:  # every word piece spans at least one character
+            return [(text, 1)]
+        return windows(text, _minilm_tokenizer().encode(text, add_special_tokens=False).offsets,
+                       size)
+
     def _encode_fixed_shape(self, texts: list[str]) -> np.ndarray:
         import torch
 
@@ -180,6 +194,26 @@ def import_tqdm_quietly() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TqdmWarning)
         import tqdm.autonotebook  # noqa: F401
+
+
+@lru_cache(maxsize=1)
+def _minilm_tokenizer():
+    """MiniLM's own word-piece tokenizer, without the model (so without torch), untruncated."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(minilm_path() / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _minilm_window() -> int:
+    """Word pieces of text MiniLM reads: its ``max_seq_length`` less [CLS] and [SEP]."""
+    import json
+
+    config = json.loads((minilm_path() / "sentence_bert_config.json").read_text("utf-8"))
+    return int(config["max_seq_length"]) - 2
 
 
 @lru_cache(maxsize=1)
@@ -285,11 +319,32 @@ def embed(texts, embedder="minilm", *, cache_dir: str | Path | None | bool = Non
 
     Returns
     -------
-    ndarray of shape (len(texts), dim), float32, rows L2-normalised.
+    ndarray of shape (len(texts), dim), float32, rows L2-normalised. A text longer than the
+    model reads (MiniLM: 254 word pieces, about 190 words) is the length-weighted mean of its
+    passages (``embedder.passages``), so a document's vector is what all of it says, not its
+    opening's.
     """
     texts = [str(t) for t in texts]
     if isinstance(embedder, str):
         embedder = get_embedder(embedder)
+    split = getattr(embedder, "passages", None)
+    parts = [split(t) for t in texts] if split else []
+    if any(len(p) > 1 for p in parts):
+        # A text longer than the model reads is the mean of its passages, weighted by length;
+        # the passages (not the whole text) are what the cache holds.
+        vectors = _embed([t for p in parts for t, _ in p], embedder, cache_dir, progress)
+        ends = np.cumsum([len(p) for p in parts])
+        out = vectors[ends - 1].copy()  # one passage: its vector, bit for bit
+        for i, p in enumerate(parts):
+            if len(p) > 1:
+                weights = np.array([n for _, n in p], np.float32)[:, None]
+                out[i] = _normalise((vectors[ends[i] - len(p):ends[i]] * weights)
+                                    .sum(0, keepdims=True))[0]
+        return out
+    return _embed(texts, embedder, cache_dir, progress)
+
+
+def _embed(texts: list[str], embedder, cache_dir, progress: bool) -> np.ndarray:
     if cache_dir is False or not embedder.uses_cache or not texts:
         return embedder.encode(texts, progress=progress) if texts else np.zeros((0, 0), "f4")
     cache = EmbeddingCache(Path(cache_dir) if cache_dir else default_cache_dir(),
@@ -306,69 +361,6 @@ def embed(texts, embedder="minilm", *, cache_dir: str | Path | None | bool = Non
         cache.store([keys[i] for i in missing], vectors)
         found.update(zip((keys[i] for i in missing), vectors))
     return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
-
-
-class EmbeddingCache:
-    """Vectors keyed by text sha1 in one SQLite file per model (``vectors.sqlite``).
-
-    SQLite (Python's own ``sqlite3``) is the maintained store here: a primary-key index makes a
-    lookup cost the keys asked for, not the size of the cache (the earlier ``.npz`` shards were
-    all opened on every lookup), writes are transactions (a crash never leaves half a batch),
-    and several processes — Dask workers on one machine — can share it. Vectors are float32
-    bytes, never pickled. A file that cannot be read is ignored with a warning: a cache only
-    saves time.
-    """
-
-    FILE = "vectors.sqlite"
-    _BATCH = 900  # below SQLite's default limit of bound parameters per statement
-
-    def __init__(self, root: Path, fingerprint: str):
-        self.folder = root / "embeddings" / fingerprint
-        self.path = self.folder / self.FILE
-
-    def _connect(self, *, write: bool = False):
-        import sqlite3
-
-        connection = sqlite3.connect(self.path, timeout=60)
-        if write:  # a lookup only reads: it never creates tables or changes the journal
-            connection.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
-            connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL
-            connection.execute("CREATE TABLE IF NOT EXISTS vectors "
-                               "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-        return connection
-
-    def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
-        import sqlite3
-
-        found: dict[str, np.ndarray] = {}
-        if not self.path.exists():
-            return found
-        unique = list(dict.fromkeys(keys))
-        try:
-            with closing(self._connect()) as connection:
-                for start in range(0, len(unique), self._BATCH):
-                    batch = unique[start:start + self._BATCH]
-                    rows = connection.execute(
-                        f"SELECT key, vector FROM vectors WHERE key IN "
-                        f"({','.join('?' * len(batch))})", batch)
-                    found.update((key, np.frombuffer(blob, dtype=np.float32))
-                                 for key, blob in rows)
-        except sqlite3.DatabaseError:
-            logger.warning("Ignoring unreadable embedding cache %s", self.path)
-            return {}
-        return found
-
-    def store(self, keys: list[str], vectors: np.ndarray) -> None:
-        import sqlite3
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        rows = [(key, np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                for key, v in zip(keys, vectors)]
-        try:
-            with closing(self._connect(write=True)) as connection, connection:
-                connection.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
-        except sqlite3.DatabaseError:
-            logger.warning("Could not write to the embedding cache %s", self.path)
 
 
 def _encode_chunks(run, texts: list[str], progress: bool, label: str) -> np.ndarray:

@@ -211,3 +211,17 @@ def test_summary_mentions_counts():
     summary = corpus.summary()
     assert "1 documents kept, 1 excluded" in summary
     assert f"{len(corpus.sentences)} sentences" in summary and "Cleaning removed" in summary
+
+
+def test_windows_cut_long_texts_at_sentence_ends_and_lose_nothing():
+    import re
+
+    from convolab.corpus.segment import windows
+
+    text = "One two three. Four five six seven. Eight nine! Ten eleven twelve thirteen fourteen"
+    offsets = [m.span() for m in re.finditer(r"\S+", text)]
+    # A passage ends at the last sentence end in its second half, else after 5 tokens.
+    assert windows(text, offsets, 5) == [
+        ("One two three.", 3), ("Four five six seven.", 4),
+        ("Eight nine! Ten eleven twelve", 5), ("thirteen fourteen", 2)]
+    assert windows("Short text.", [(0, 5), (6, 11)], 5) == [("Short text.", 2)]

@@ -85,3 +85,43 @@ def test_minilm_is_verified_and_grouping_independent():
     np.testing.assert_array_equal(together, apart)
     np.testing.assert_array_equal(together, reversed_)
     assert together.shape == (40, 384)
+
+
+class PassageEmbedder(CountingEmbedder):
+    """A fake backend that reads at most two words: longer texts come in passages."""
+
+    fingerprint = "fake-passages-v1"
+
+    def passages(self, text):
+        words = text.split()
+        if len(words) <= 2:
+            return [(text, len(words))]
+        return [(" ".join(words[i:i + 2]), len(words[i:i + 2])) for i in range(0, len(words), 2)]
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_long_text_is_the_mean_of_its_passages_and_short_ones_are_untouched(tmp_path, cache):
+    fake = PassageEmbedder()
+    cache_dir = tmp_path if cache else False
+    both = embed(["aa b", "a ab aaa"], fake, cache_dir=cache_dir)
+    alone = embed(["aa b"], PassageEmbedder(), cache_dir=False)
+    np.testing.assert_array_equal(both[0], alone[0])  # bit for bit, whatever it shares a call with
+    parts = fake.encode(["a ab", "aaa"])
+    expected = 2 * parts[0] + 1 * parts[1]
+    np.testing.assert_allclose(both[1], expected / np.linalg.norm(expected), rtol=1e-6)
+    assert "a ab aaa" not in {t for call in fake.calls for t in call}
+
+
+def test_minilm_reads_a_long_document_whole():
+    from convolab.embeddings import MiniLMEmbedder
+
+    sentences = [f"Sentence number {i} talks about the bank and its customers." for i in range(80)]
+    text = " ".join(sentences)
+    minilm = MiniLMEmbedder()
+    passages = minilm.passages(text)
+    assert len(passages) >= 3 and all(n <= 254 for _, n in passages)
+    assert " ".join(p for p, _ in passages) == text  # nothing lost, cut between sentences
+    assert all(p.endswith(".") for p, _ in passages)
+    assert minilm.passages("A short one.") == [("A short one.", 1)]
+    whole, opening = embed([text], minilm, cache_dir=False)[0], minilm.encode([text])[0]
+    assert not np.allclose(whole, opening)  # encode alone reads only the first passage

@@ -1,4 +1,4 @@
-"""Sentence segmentation with exact character offsets, offline.
+"""Sentence segmentation with exact character offsets, offline; passages that fit a model.
 
 spaCy's blank English pipeline with its rule-based ``sentencizer`` is used: it ships with the
 ``spacy`` package (no model download, unlike NLTK punkt or TextBlob's corpora), is actively
@@ -67,3 +67,29 @@ def _split_cjk(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     piece = text[start:end]
     return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
+
+
+#: Characters that end a sentence, for cutting passages (Latin and CJK stops).
+_ENDS = frozenset(".!?。！？")
+
+
+def windows(text: str, offsets: list[tuple[int, int]], size: int) -> list[tuple[str, int]]:
+    """Cut a text into consecutive passages of at most ``size`` tokens: ``(passage, n_tokens)``.
+
+    ``offsets`` are the character spans of the text's tokens, as a model's tokenizer reads
+    them. Each passage ends at the last sentence end in its second half, or after ``size``
+    tokens when there is none, so no text is lost and sentences are rarely split. A text of
+    at most ``size`` tokens is one passage, itself.
+    """
+    if len(offsets) <= size:
+        return [(text, len(offsets))]
+    out, start = [], 0
+    while start < len(offsets):
+        end = min(start + size, len(offsets))
+        if end < len(offsets):
+            stops = [i + 1 for i in range(start + size // 2, end)
+                     if text[offsets[i][1] - 1] in _ENDS]
+            end = stops[-1] if stops else end
+        out.append((text[offsets[start][0]:offsets[end - 1][1]], end - start))
+        start = end
+    return out

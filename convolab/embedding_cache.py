@@ -1,0 +1,86 @@
+"""The on-disk store of embeddings: one SQLite file per model, vectors keyed by text sha1.
+
+Used by :func:`convolab.embeddings.embed` (and its folder by the UMAP cache of
+:mod:`convolab.topics.reduction`). It knows nothing of models or texts' meaning. May import:
+nothing in convolab.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+def default_cache_dir() -> Path:
+    """``$CONVOLAB_CACHE_DIR`` if set, else ``~/.cache/convolab``."""
+    return Path(os.environ.get("CONVOLAB_CACHE_DIR", Path.home() / ".cache" / "convolab"))
+
+
+
+class EmbeddingCache:
+    """Vectors keyed by text sha1 in one SQLite file per model (``vectors.sqlite``).
+
+    SQLite (Python's own ``sqlite3``) is the maintained store here: a primary-key index makes a
+    lookup cost the keys asked for, not the size of the cache (the earlier ``.npz`` shards were
+    all opened on every lookup), writes are transactions (a crash never leaves half a batch),
+    and several processes — Dask workers on one machine — can share it. Vectors are float32
+    bytes, never pickled. A file that cannot be read is ignored with a warning: a cache only
+    saves time.
+    """
+
+    FILE = "vectors.sqlite"
+    _BATCH = 900  # below SQLite's default limit of bound parameters per statement
+
+    def __init__(self, root: Path, fingerprint: str):
+        self.folder = root / "embeddings" / fingerprint
+        self.path = self.folder / self.FILE
+
+    def _connect(self, *, write: bool = False):
+        import sqlite3
+
+        connection = sqlite3.connect(self.path, timeout=60)
+        if write:  # a lookup only reads: it never creates tables or changes the journal
+            connection.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+            connection.execute("PRAGMA synchronous=NORMAL")  # safe with WAL
+            connection.execute("CREATE TABLE IF NOT EXISTS vectors "
+                               "(key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        return connection
+
+    def lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        import sqlite3
+
+        found: dict[str, np.ndarray] = {}
+        if not self.path.exists():
+            return found
+        unique = list(dict.fromkeys(keys))
+        try:
+            with closing(self._connect()) as connection:
+                for start in range(0, len(unique), self._BATCH):
+                    batch = unique[start:start + self._BATCH]
+                    rows = connection.execute(
+                        f"SELECT key, vector FROM vectors WHERE key IN "
+                        f"({','.join('?' * len(batch))})", batch)
+                    found.update((key, np.frombuffer(blob, dtype=np.float32))
+                                 for key, blob in rows)
+        except sqlite3.DatabaseError:
+            logger.warning("Ignoring unreadable embedding cache %s", self.path)
+            return {}
+        return found
+
+    def store(self, keys: list[str], vectors: np.ndarray) -> None:
+        import sqlite3
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        rows = [(key, np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                for key, v in zip(keys, vectors)]
+        try:
+            with closing(self._connect(write=True)) as connection, connection:
+                connection.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
+        except sqlite3.DatabaseError:
+            logger.warning("Could not write to the embedding cache %s", self.path)
