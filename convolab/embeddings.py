@@ -18,7 +18,7 @@ SQLite) keyed by the sha1 of each text and the backend's fingerprint, so re-runn
 or scoring sentiment on sentences the topic model already embedded, costs no second encoding
 pass. MiniLM reads 254 word pieces of a text; a longer one is embedded as the length-weighted
 mean of its passages (cut at sentence ends by :func:`convolab.corpus.segment.windows`), so a
-document's vector is what all of it says.
+document's vector is what all of it says; so is one longer than the static model's 512.
 
 This is the embeddings layer. May import: :mod:`convolab.corpus` and
 :mod:`convolab.embedding_cache` (nothing else in convolab); the topics and sentiment layers
@@ -235,10 +235,24 @@ class StaticEmbedder:
 
     def __init__(self, cache_dir: str | Path | None = None):
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+        self._tokenizer = None
 
     @property
     def model(self):
         return _load_static(str(self.cache_dir / "models" / self.fingerprint))
+
+    def passages(self, text: str) -> list[tuple[str, int]]:
+        """As :meth:`MiniLMEmbedder.passages`: model2vec reads ``max_length`` word pieces."""
+        size = self.model.max_length
+        if not size or len(text) <= size:
+            return [(text, 1)]
+        if self._tokenizer is None:  # a copy: the model's own must keep truncating
+            from tokenizers import Tokenizer
+
+            self._tokenizer = Tokenizer.from_str(self.model.tokenizer.to_str())
+            self._tokenizer.no_truncation()
+        return windows(text, self._tokenizer.encode(text, add_special_tokens=False).offsets,
+                       size)
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         def run(chunk):
@@ -251,6 +265,7 @@ class StaticEmbedder:
 @lru_cache(maxsize=2)
 def _load_static(folder: str):
     _offline()
+    import_tqdm_quietly()  # model2vec imports tqdm.auto: its notice must not reach a report
     from model2vec import StaticModel
 
     with _quiet_loading():
@@ -320,9 +335,9 @@ def embed(texts, embedder="minilm", *, cache_dir: str | Path | None | bool = Non
     Returns
     -------
     ndarray of shape (len(texts), dim), float32, rows L2-normalised. A text longer than the
-    model reads (MiniLM: 254 word pieces, about 190 words) is the length-weighted mean of its
-    passages (``embedder.passages``), so a document's vector is what all of it says, not its
-    opening's.
+    model reads (MiniLM: 254 word pieces, about 190 words; static: 512) is the mean of its
+    passages (``embedder.passages``) weighted by length, so a document's vector is what all of
+    it says, not its opening's.
     """
     texts = [str(t) for t in texts]
     if isinstance(embedder, str):

@@ -125,3 +125,13 @@ def test_minilm_reads_a_long_document_whole():
     assert minilm.passages("A short one.") == [("A short one.", 1)]
     whole, opening = embed([text], minilm, cache_dir=False)[0], minilm.encode([text])[0]
     assert not np.allclose(whole, opening)  # encode alone reads only the first passage
+
+
+def test_the_static_model_reads_a_long_document_whole():
+    static = get_embedder("static")
+    text = " ".join(f"Sentence {i} is about refunds, prices and the bank." for i in range(100))
+    passages = static.passages(text)
+    assert len(passages) >= 2 and all(n <= static.model.max_length for _, n in passages)
+    assert " ".join(p for p, _ in passages) == text
+    assert not np.allclose(embed([text], static, cache_dir=False)[0], static.encode([text])[0])
+    assert static.model.tokenizer.truncation is not None  # the model's own still truncates

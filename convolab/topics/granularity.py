@@ -25,10 +25,10 @@ the best-silhouette rule this module first had gave 2 (0.57); with uneven sub-th
 subjects 8 → 7 (0.92 both); the UCI documents keep their 3. Static embeddings separate news less
 well: the join lost classes on the plain and the uneven-sub-theme variants (0.78 → 0.65,
 0.81 → 0.78) and gained nothing on the third (0.85), so :class:`~convolab.TopicModel`'s
-``coarsen="auto"`` joins with MiniLM only. Sentence
-and paragraph units never separate that clearly (silhouettes 0.04-0.07 on the seed corpus and
-the UCI sentences), so they are left as they are. The cost is a few seconds: one n² distance
-matrix on at most :data:`SAMPLE` units, a silhouette per cut.
+``coarsen="auto"`` joins with MiniLM only. Sentence and paragraph units never separate that
+clearly (silhouettes 0.04-0.07 on the seed corpus and the UCI sentences), so they are left as
+they are. The cost is a few seconds: one n² distance matrix on at most :data:`SAMPLE` units,
+a silhouette per cut.
 """
 
 from __future__ import annotations
