@@ -127,11 +127,7 @@ class MiniLMEmbedder:
         The model reads at most ``max_seq_length`` word pieces and ignores the rest, so a long
         document would be embedded by its opening alone; :func:`embed` averages its passages.
         """
-        size = _minilm_window()
-        if len(text) <= size:  # every word piece spans at least one character
-            return [(text, 1)]
-        return windows(text, _minilm_tokenizer().encode(text, add_special_tokens=False).offsets,
-                       size)
+        return _passages(text, _minilm_window(), _minilm_tokenizer)
 
     def _encode_fixed_shape(self, texts: list[str]) -> np.ndarray:
         import torch
@@ -196,6 +192,14 @@ def import_tqdm_quietly() -> None:
         import tqdm.autonotebook  # noqa: F401
 
 
+def _passages(text: str, size: int | None, tokenizer) -> list[tuple[str, int]]:
+    """``text`` as :func:`convolab.corpus.segment.windows` of ``size`` word pieces, tokenized by
+    ``tokenizer()`` (untruncated) only when the text could be longer than that."""
+    if not size or len(text) <= size:  # every word piece spans at least one character
+        return [(text, 1)]
+    return windows(text, tokenizer().encode(text, add_special_tokens=False).offsets, size)
+
+
 @lru_cache(maxsize=1)
 def _minilm_tokenizer():
     """MiniLM's own word-piece tokenizer, without the model (so without torch), untruncated."""
@@ -243,16 +247,15 @@ class StaticEmbedder:
 
     def passages(self, text: str) -> list[tuple[str, int]]:
         """As :meth:`MiniLMEmbedder.passages`: model2vec reads ``max_length`` word pieces."""
-        size = self.model.max_length
-        if not size or len(text) <= size:
-            return [(text, 1)]
-        if self._tokenizer is None:  # a copy: the model's own must keep truncating
-            from tokenizers import Tokenizer
+        def untruncated():  # a copy: the model's own tokenizer must keep truncating
+            if self._tokenizer is None:
+                from tokenizers import Tokenizer
 
-            self._tokenizer = Tokenizer.from_str(self.model.tokenizer.to_str())
-            self._tokenizer.no_truncation()
-        return windows(text, self._tokenizer.encode(text, add_special_tokens=False).offsets,
-                       size)
+                self._tokenizer = Tokenizer.from_str(self.model.tokenizer.to_str())
+                self._tokenizer.no_truncation()
+            return self._tokenizer
+
+        return _passages(text, self.model.max_length, untruncated)
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         def run(chunk):
