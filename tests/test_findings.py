@@ -108,6 +108,10 @@ def test_numbers_are_signed_with_a_true_minus():
     assert num(-0.001) == "0.00"
     assert num(float("nan")) == "n/a"
     assert ci_text(-0.21, 0.034) == "95% CI −0.21 to +0.03"
+    # A bound that keeps the interval off zero shows its sign, however small.
+    assert ci_text(0.004, 0.29) == "95% CI +0.004 to +0.29"
+    assert ci_text(-0.31, -0.00004) == "95% CI −0.31 to −0.0000…"
+    assert ci_text(0.0, 0.2) == "95% CI 0.00 to +0.20"
 
 
 @pytest.mark.parametrize(("ari", "verdict"), [(0.8, "stable"), (0.95, "stable"),

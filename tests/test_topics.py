@@ -15,7 +15,7 @@ from convolab.topics.metrics import (
     npmi_coherence,
     stability_seeds,
 )
-from convolab.topics.representation import analyze, topic_label
+from convolab.topics.representation import UNIT_END, analyze, represent, topic_label
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +102,28 @@ def test_analyzer_makes_only_adjacent_bigrams():
     terms = analyze("She admired again the long velvet skirt; don't you?")
     assert "velvet skirt" in terms and "admired long" not in terms
     assert "don" not in terms and "the" not in terms
+
+
+def test_bigrams_end_at_punctuation_numbers_one_letter_words_and_units():
+    terms = analyze("Everyone has a product. Largely, Amazon's product line sells; "
+                    "buy a gadget 2007 sales\n\nbank fees\nhigher prices" + UNIT_END + "loan")
+    assert {"amazon product", "product line", "bank fees", "fees higher", "higher prices"} \
+        <= set(terms)
+    assert not {"product largely", "sells buy", "buy gadget", "gadget sales", "prices loan"} \
+        & set(terms)
+
+
+def test_topic_terms_keep_any_alphabet_and_stay_within_units():
+    # BERTopic's own preprocessing would give "ferr" and "berweisung", and "product largely".
+    texts = ["Everyone has a product", "Largely, Amazon doesn't make anything it sells.",
+             "I admired the Ferré skirt.", "Die Überweisung kam spät."] * 3
+    labels = np.array([0, 0, 1, 1] * 3)
+    _, model = represent(texts, np.eye(12, 4), labels, backend=None, n_terms=10,
+                         random_state=0)
+    words = {w for topic in (0, 1) for w, _ in model.get_topic(topic)}
+    assert {"ferré", "überweisung", "ferré skirt"} <= words
+    assert not {"ferr", "berweisung", "product largely"} & words
+    assert model.representative_docs_[1][0] in texts
 
 
 def test_label_skips_repeated_words():

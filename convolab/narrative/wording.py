@@ -113,7 +113,18 @@ def ci_text(low: float, high: float) -> str:
     """``95% CI −0.21 to +0.03``; without an interval (one document), says so."""
     if pd.isna(low) or pd.isna(high):
         return "no interval: its sentences come from one document"
-    return f"95% CI {num(low)} to {num(high)}"
+    return f"95% CI {_bound(low)} to {_bound(high)}"
+
+
+def _bound(value: float) -> str:
+    """A CI bound with as many decimals (up to four) as its side of zero needs to show, so a
+    bound of 0.004 that puts an interval above zero is not printed as 0.00."""
+    digits = 2
+    while value != 0 and round(abs(value), digits) == 0 and digits < 4:
+        digits += 1
+    if value != 0 and round(abs(value), digits) == 0:
+        return ("+" if value > 0 else "−") + "0.0000…"
+    return num(value, digits)
 
 
 def quote(text, limit: int = QUOTE_CHARS) -> str:

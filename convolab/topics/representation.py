@@ -50,27 +50,41 @@ def _stop_words(extra: tuple[str, ...] = ()) -> frozenset:
         frozenset(w.lower() for w in extra)
 
 
+#: What may stand between two words of a bigram: spaces, one hyphen, or an apostrophe with the
+#: letter of a contraction or possessive ("Amazon's product"). Anything else, punctuation, a
+#: number, a one-letter word or the end of a unit, ends the phrase.
+_SPACE = r"(?:(?!\n[^\S\u2029]*\n)[^\S\u2029])+"  # white space, but no blank line or unit end
+_BIGRAM_GAP = re.compile(rf"{_SPACE}|-|['’][^\W\d_]?{_SPACE}")
+#: Appended to each unit's text before BERTopic joins a topic's units into one string, so that no
+#: bigram is formed across two units; :func:`represent` strips it from what leaves BERTopic.
+UNIT_END = "\u2029"
+
+
 @lru_cache(maxsize=8)
 def analyzer(extra_stop_words: tuple[str, ...] = ()):
     """:func:`analyze` with ``extra_stop_words`` added to the defaults (a researcher's own)."""
     stop = _stop_words(tuple(extra_stop_words))
 
     def analyze_with(text: str) -> list[str]:
-        tokens = _TOKEN.findall(text.lower())
-        terms = [t for t in tokens if t not in stop]
-        terms += [f"{a} {b}" for a, b in zip(tokens, tokens[1:])
-                  if a not in stop and b not in stop]
+        text = text.lower()
+        tokens = list(_TOKEN.finditer(text))
+        terms = [m.group() for m in tokens if m.group() not in stop]
+        terms += [f"{a.group()} {b.group()}" for a, b in zip(tokens, tokens[1:])
+                  if a.group() not in stop and b.group() not in stop
+                  and _BIGRAM_GAP.fullmatch(text, a.end(), b.start())]
         return terms
 
     return analyze_with
 
 
 def analyze(text: str) -> list[str]:
-    """Terms of a text: content words and bigrams of words adjacent in the text.
+    """Terms of a text: content words, and bigrams of two content words next to each other.
 
     scikit-learn's own analyzer drops stop words before forming bigrams, which invents pairs
     that never occur ("admired again the long skirt" -> "admired long"); here a bigram is only
-    formed from two neighbouring words that are both content words.
+    formed from two neighbouring content words with nothing but a space (or a hyphen, or an
+    apostrophe's letter) between them, so none spans a stop word, a one-letter word, a comma or
+    a sentence end ("Everyone has a product. Largely, ..." gives no "product largely").
     """
     return analyzer()(text)
 
@@ -114,7 +128,8 @@ def cached_backend(embedder, cache_dir=None):
 
     class CachedBackend(BaseEmbedder):
         def embed(self, documents, verbose=False):
-            return embed(list(documents), embedder, cache_dir=cache_dir, progress=False)
+            return embed([d.removesuffix(UNIT_END) for d in documents], embedder,
+                         cache_dir=cache_dir, progress=False)
 
     return CachedBackend()
 
@@ -146,7 +161,6 @@ def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, b
     (ndarray, BERTopic)
         The topics as BERTopic returns them, and the fitted model.
     """
-    from bertopic import BERTopic
     from bertopic.cluster import BaseCluster
     from bertopic.dimensionality import BaseDimensionalityReduction
     from bertopic.representation import KeyBERTInspired
@@ -156,7 +170,7 @@ def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, b
                                                  random_state=random_state)} \
         if backend is not None else None
     with quiet_bertopic():
-        model = BERTopic(
+        model = _bertopic_keeping_text()(
             embedding_model=backend, umap_model=BaseDimensionalityReduction(),
             hdbscan_model=BaseCluster(),
             vectorizer_model=vectorizer(len(texts), tuple(stop_words)),
@@ -164,8 +178,29 @@ def represent(texts: list[str], embeddings: np.ndarray, labels: np.ndarray, *, b
             representation_model=representation, top_n_words=n_terms,
             calculate_probabilities=False, low_memory=len(texts) > LARGE_CORPUS,
             verbose=False)
-        topics = model.fit_transform(texts, embeddings=embeddings, y=labels)[0]
+        topics = model.fit_transform([t + UNIT_END for t in texts], embeddings=embeddings,
+                                     y=labels)[0]
+    model.representative_docs_ = {topic: [d.removesuffix(UNIT_END) for d in docs]
+                                  for topic, docs in model.representative_docs_.items()}
     return np.asarray(topics), model
+
+
+@lru_cache(maxsize=1)
+def _bertopic_keeping_text():
+    """``BERTopic`` whose c-TF-IDF sees the units' text as it is.
+
+    BERTopic's own preprocessing deletes every character outside ``A-Za-z0-9`` and space before
+    counting terms: "Ferré" becomes "ferr", "Überweisung" "berweisung", and with the punctuation
+    gone, bigrams run across sentence ends. :func:`analyze` reads any alphabet and knows where a
+    phrase ends, so the text is handed to it whole.
+    """
+    from bertopic import BERTopic
+
+    class KeepingText(BERTopic):
+        def _preprocess_text(self, documents):
+            return [doc if doc.strip() else "emptydoc" for doc in documents]
+
+    return KeepingText
 
 
 @contextmanager
