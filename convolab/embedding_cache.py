@@ -1,8 +1,8 @@
 """The on-disk store of embeddings: one SQLite file per model, vectors keyed by text sha1.
 
-Used by :func:`convolab.embeddings.embed` (and its folder by the UMAP cache of
-:mod:`convolab.topics.reduction`). It knows nothing of models or texts' meaning. May import:
-nothing in convolab.
+:func:`cached_encode` puts it in front of any backend's ``encode``; :func:`convolab.embeddings.embed`
+uses it (and the UMAP cache of :mod:`convolab.topics.reduction` its folder). It knows nothing of
+models or texts' meaning. May import: nothing in convolab.
 """
 
 from __future__ import annotations
@@ -84,3 +84,26 @@ class EmbeddingCache:
                 connection.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
         except sqlite3.DatabaseError:
             logger.warning("Could not write to the embedding cache %s", self.path)
+
+
+def cached_encode(texts: list[str], embedder, cache_dir, progress: bool) -> np.ndarray:
+    """``embedder.encode(texts)``, each distinct text encoded once and only when the cache
+    (``cache_dir``; ``False`` for none) does not already hold it under its sha1."""
+    import hashlib
+
+    if cache_dir is False or not embedder.uses_cache or not texts:
+        return embedder.encode(texts, progress=progress) if texts else np.zeros((0, 0), "f4")
+    cache = EmbeddingCache(Path(cache_dir) if cache_dir else default_cache_dir(),
+                           embedder.fingerprint)
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    found = cache.lookup(keys)
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key not in found:
+            first.setdefault(key, i)  # each new text encoded once, in order of appearance
+    missing = list(first.values())
+    if missing:
+        vectors = embedder.encode([texts[i] for i in missing], progress=progress)
+        cache.store([keys[i] for i in missing], vectors)
+        found.update(zip((keys[i] for i in missing), vectors))
+    return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)

@@ -17,8 +17,8 @@ Three backends behind one interface (:func:`get_embedder`):
 SQLite) keyed by the sha1 of each text and the backend's fingerprint, so re-running a notebook,
 or scoring sentiment on sentences the topic model already embedded, costs no second encoding
 pass. MiniLM reads 254 word pieces of a text; a longer one is embedded as the length-weighted
-mean of its passages (cut at sentence ends by :func:`convolab.corpus.segment.windows`), so a
-document's vector is what all of it says; so is one longer than the static model's 512.
+mean of its passages (cut at sentence ends by :func:`convolab.corpus.segment.windows`); so is
+one longer than the static model's 512.
 
 This is the embeddings layer. May import: :mod:`convolab.corpus` and
 :mod:`convolab.embedding_cache` (nothing else in convolab); the topics and sentiment layers
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import os
 from contextlib import contextmanager, redirect_stderr
@@ -38,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus.segment import windows
-from .embedding_cache import EmbeddingCache, default_cache_dir
+from .embedding_cache import EmbeddingCache, cached_encode, default_cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -121,13 +122,18 @@ class MiniLMEmbedder:
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return _encode_chunks(self._encode_fixed_shape, texts, progress, self.name)
 
+    @property
+    def window(self) -> int:
+        """Word pieces the model reads, from its config (without loading it)."""
+        return _minilm_window()
+
     def passages(self, text: str) -> list[tuple[str, int]]:
         """``text`` cut into passages the model reads whole, with their lengths in word pieces.
 
         The model reads at most ``max_seq_length`` word pieces and ignores the rest, so a long
         document would be embedded by its opening alone; :func:`embed` averages its passages.
         """
-        return _passages(text, _minilm_window(), _minilm_tokenizer)
+        return _passages(text, self.window, _minilm_tokenizer)
 
     def _encode_fixed_shape(self, texts: list[str]) -> np.ndarray:
         import torch
@@ -177,12 +183,9 @@ class MiniLMWordEmbedder(MiniLMEmbedder):
 def import_tqdm_quietly() -> None:
     """Import ``tqdm.autonotebook`` once, without its notices about notebook progress bars.
 
-    sentence-transformers, UMAP and convolab's own progress bar import it. In a Jupyter
-    kernel it then warns on stderr that ipywidgets is missing (or that notebook mode is
-    experimental), although convolab shows no progress bar unless asked (``progress=True``);
-    in a rendered report that notice would read as an error. Once imported, the module is
-    not re-run, so the warning is silenced at its source and no warning filter is left behind.
-    """
+    sentence-transformers, UMAP and convolab's own bar import it; in a Jupyter kernel it warns
+    on stderr that ipywidgets is missing, which a rendered report shows as an error. Imported
+    once, it is not re-run, so no warning filter needs to be left behind."""
     import warnings
 
     from tqdm import TqdmWarning
@@ -214,8 +217,6 @@ def _minilm_tokenizer():
 @lru_cache(maxsize=1)
 def _minilm_window() -> int:
     """Word pieces of text MiniLM reads: its ``max_seq_length`` less [CLS] and [SEP]."""
-    import json
-
     config = json.loads((minilm_path() / "sentence_bert_config.json").read_text("utf-8"))
     return int(config["max_seq_length"]) - 2
 
@@ -245,6 +246,12 @@ class StaticEmbedder:
     def model(self):
         return _load_static(str(self.cache_dir / "models" / self.fingerprint))
 
+    @property
+    def window(self) -> int:
+        """model2vec's ``max_length``, from the saved config: a cached re-run loads no model."""
+        return _static_window(str(self.cache_dir / "models" / self.fingerprint)) or \
+            self.model.max_length
+
     def passages(self, text: str) -> list[tuple[str, int]]:
         """As :meth:`MiniLMEmbedder.passages`: model2vec reads ``max_length`` word pieces."""
         def untruncated():  # a copy: the model's own tokenizer must keep truncating
@@ -255,7 +262,7 @@ class StaticEmbedder:
                 self._tokenizer.no_truncation()
             return self._tokenizer
 
-        return _passages(text, self.model.max_length, untruncated)
+        return _passages(text, self.window, untruncated)
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         def run(chunk):
@@ -263,6 +270,12 @@ class StaticEmbedder:
             return _normalise(np.asarray(vectors, dtype=np.float32))
 
         return _encode_chunks(run, texts, progress, self.name)
+
+
+@lru_cache(maxsize=2)
+def _static_window(folder: str) -> int | None:
+    config = Path(folder) / "config.json"
+    return json.loads(config.read_text("utf-8")).get("max_length") if config.exists() else None
 
 
 @lru_cache(maxsize=2)
@@ -345,40 +358,44 @@ def embed(texts, embedder="minilm", *, cache_dir: str | Path | None | bool = Non
     texts = [str(t) for t in texts]
     if isinstance(embedder, str):
         embedder = get_embedder(embedder)
-    split = getattr(embedder, "passages", None)
-    parts = [split(t) for t in texts] if split else []
-    if any(len(p) > 1 for p in parts):
-        # A text longer than the model reads is the mean of its passages, weighted by length;
-        # the passages (not the whole text) are what the cache holds.
-        vectors = _embed([t for p in parts for t, _ in p], embedder, cache_dir, progress)
-        ends = np.cumsum([len(p) for p in parts])
-        out = vectors[ends - 1].copy()  # one passage: its vector, bit for bit
-        for i, p in enumerate(parts):
-            if len(p) > 1:
-                weights = np.array([n for _, n in p], np.float32)[:, None]
-                out[i] = _normalise((vectors[ends[i] - len(p):ends[i]] * weights)
-                                    .sum(0, keepdims=True))[0]
-        return out
-    return _embed(texts, embedder, cache_dir, progress)
+    window = getattr(embedder, "window", 0)  # a word piece spans at least one character
+    long = [i for i, t in enumerate(texts) if len(t) > window] if hasattr(embedder, "passages") \
+        else []
+    if not long:
+        return cached_encode(texts, embedder, cache_dir, progress)
+    return _embed_long(texts, long, embedder, cache_dir, progress)
 
 
-def _embed(texts: list[str], embedder, cache_dir, progress: bool) -> np.ndarray:
-    if cache_dir is False or not embedder.uses_cache or not texts:
-        return embedder.encode(texts, progress=progress) if texts else np.zeros((0, 0), "f4")
+def _embed_long(texts: list[str], long: list[int], embedder, cache_dir, progress: bool):
+    """:func:`embed` where the texts at ``long`` may be longer than the model reads. The cache
+    holds their passages and their final vectors: tokenizing a 600-word document takes about
+    2 ms, which a cached re-run of a million documents would otherwise spend again."""
+    caching = cache_dir is not False and embedder.uses_cache
     cache = EmbeddingCache(Path(cache_dir) if cache_dir else default_cache_dir(),
-                           embedder.fingerprint)
-    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-    found = cache.lookup(keys)
-    first: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        if key not in found:
-            first.setdefault(key, i)  # each new text encoded once, in order of appearance
-    missing = list(first.values())
-    if missing:
-        vectors = embedder.encode([texts[i] for i in missing], progress=progress)
-        cache.store([keys[i] for i in missing], vectors)
-        found.update(zip((keys[i] for i in missing), vectors))
-    return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+                           embedder.fingerprint) if caching else None
+    # Keyed apart from passages (plain sha1) and from truncated vectors cached before them.
+    keys = {i: hashlib.sha1(b"passages-v1\0" + texts[i].encode()).hexdigest() for i in long}
+    found = cache.lookup(list(keys.values())) if cache else {}
+    todo = [i for i in long if keys[i] not in found]
+    parts = {i: embedder.passages(texts[i]) for i in todo}
+    short = sorted(set(range(len(texts))) - set(long))
+    vectors = cached_encode([texts[i] for i in short] + [t for i in todo for t, _ in parts[i]],
+                            embedder, cache_dir, progress)
+    rows: list = [found.get(keys[i]) if i in keys else None for i in range(len(texts))]
+    for i, v in zip(short, vectors):
+        rows[i] = v
+    new, at = {}, len(short)
+    for i in todo:
+        block, at = vectors[at:at + len(parts[i])], at + len(parts[i])
+        if len(block) == 1:
+            rows[i] = block[0].copy()  # one passage: its vector, bit for bit
+        else:
+            weights = np.array([n for _, n in parts[i]], np.float32)[:, None]
+            rows[i] = _normalise((block * weights).sum(0, keepdims=True))[0]
+        new[keys[i]] = rows[i]
+    if cache and new:
+        cache.store(list(new), np.stack(list(new.values())))
+    return np.stack(rows).astype(np.float32, copy=False)
 
 
 def _encode_chunks(run, texts: list[str], progress: bool, label: str) -> np.ndarray:

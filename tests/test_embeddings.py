@@ -91,8 +91,10 @@ class PassageEmbedder(CountingEmbedder):
     """A fake backend that reads at most two words: longer texts come in passages."""
 
     fingerprint = "fake-passages-v1"
+    window = 0
 
     def passages(self, text):
+        self.split = getattr(self, "split", []) + [text]
         words = text.split()
         if len(words) <= 2:
             return [(text, len(words))]
@@ -110,6 +112,26 @@ def test_a_long_text_is_the_mean_of_its_passages_and_short_ones_are_untouched(tm
     expected = 2 * parts[0] + 1 * parts[1]
     np.testing.assert_allclose(both[1], expected / np.linalg.norm(expected), rtol=1e-6)
     assert "a ab aaa" not in {t for call in fake.calls for t in call}
+
+
+def test_a_cached_rerun_neither_splits_nor_encodes_long_texts_again(tmp_path):
+    first = PassageEmbedder()
+    before = embed(["aa b", "a ab aaa", "a ab aaa"], first, cache_dir=tmp_path)
+    assert first.split == ["aa b", "a ab aaa", "a ab aaa"]
+    again = PassageEmbedder()
+    after = embed(["a ab aaa", "aa b", "new one here"], again, cache_dir=tmp_path)
+    assert again.split == ["new one here"] and again.calls == [["new one", "here"]]
+    np.testing.assert_array_equal(after[:2], before[[1, 0]])  # bit for bit from the cache
+
+
+def test_a_truncated_vector_cached_before_passages_is_not_read(tmp_path):
+    import hashlib
+
+    text = "a ab aaa"
+    EmbeddingCache(tmp_path, PassageEmbedder.fingerprint).store(
+        [hashlib.sha1(text.encode()).hexdigest()], np.full((1, 3), 9.0, np.float32))
+    fresh = embed([text], PassageEmbedder(), cache_dir=False)
+    np.testing.assert_array_equal(embed([text], PassageEmbedder(), cache_dir=tmp_path), fresh)
 
 
 def test_minilm_reads_a_long_document_whole():
@@ -131,7 +153,8 @@ def test_the_static_model_reads_a_long_document_whole():
     static = get_embedder("static")
     text = " ".join(f"Sentence {i} is about refunds, prices and the bank." for i in range(100))
     passages = static.passages(text)
-    assert len(passages) >= 2 and all(n <= static.model.max_length for _, n in passages)
+    assert static.window == static.model.max_length  # read from the saved config
+    assert len(passages) >= 2 and all(n <= static.window for _, n in passages)
     assert " ".join(p for p, _ in passages) == text
     assert not np.allclose(embed([text], static, cache_dir=False)[0], static.encode([text])[0])
     assert static.model.tokenizer.truncation is not None  # the model's own still truncates
