@@ -15,7 +15,13 @@ from convolab.topics.metrics import (
     npmi_coherence,
     stability_seeds,
 )
-from convolab.topics.representation import UNIT_END, analyze, represent, topic_label
+from convolab.topics.representation import (
+    UNIT_END,
+    analyze,
+    label_terms,
+    represent,
+    topic_label,
+)
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +130,14 @@ def test_topic_terms_keep_any_alphabet_and_stay_within_units():
     assert {"ferré", "überweisung", "ferré skirt"} <= words
     assert not {"ferr", "berweisung", "product largely"} & words
     assert model.representative_docs_[1][0] in texts
+
+
+def test_label_falls_back_on_the_strongest_ctfidf_terms_when_keybert_repeats_one_word():
+    keybert = ["customer relationships", "customer relationship", "customers minds"]
+    ctfidf = ["relationship", "conversation", "customer", "conversations", "relationships",
+              "different", "personal"]
+    assert topic_label(label_terms(keybert, ctfidf)) == "customer relationships · conversation"
+    assert topic_label(label_terms([], ctfidf)) == "relationship · conversation · customer"
 
 
 def test_label_skips_repeated_words():

@@ -25,7 +25,7 @@ from ..embeddings import embed, get_embedder
 from . import clustering, metrics, representation, steering, style
 from .metrics import diversity, mean_ari, npmi_coherence, paragraph_texts, stability_seeds
 from .persistence import load_model, save_model
-from .representation import topic_label
+from .representation import label_terms, topic_label
 
 N_REPRESENTATIVES = 3
 
@@ -231,9 +231,9 @@ class TopicModel:
             assignments, embeddings, labels, self.centroids_, topic_ids, N_REPRESENTATIVES)
         styles = style.style_labels(assignments["text"], labels, self.topic_terms_,
                                     representation.analyzer(self._stop_words()), self.unit)
-        self.labels_ = {t: styles[t][1] if t in styles else topic_label(
-            [w for w, _ in aspects.get(t, [])] or
-            self.topic_terms_.loc[self.topic_terms_.topic == t, "term"].tolist())
+        self.labels_ = {t: styles[t][1] if t in styles else topic_label(label_terms(
+            [w for w, _ in aspects.get(t, [])],
+            self.topic_terms_.loc[self.topic_terms_.topic == t, "term"].tolist()))
             for t in topic_ids}
         self.topics_ = self._topic_table(styles)
 

@@ -219,6 +219,13 @@ def quiet_bertopic():
         bertopic_logger.removeFilter(errors_only)
 
 
+def label_terms(keybert: list[str], ctfidf: list[str], fill: int = 5) -> list[str]:
+    """Candidates for :func:`topic_label`: KeyBERT's terms, then the ``fill`` strongest c-TF-IDF
+    terms, which name the topic when all KeyBERT's share one word ("customer relationships",
+    "customer satisfaction", ... then "conversation"). Without KeyBERT, the c-TF-IDF terms."""
+    return keybert + ctfidf[:fill] if keybert else ctfidf
+
+
 def topic_label(terms: list[str], n: int = 3) -> str:
     """A short label from ranked terms, skipping any term that repeats a word already used.
 
