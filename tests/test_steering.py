@@ -94,6 +94,15 @@ def test_edits_survive_save_and_load(themed_corpus, tmp_path):
     assert "Renamed after loading" in set(back.topics_["label"])
 
 
+def test_a_fitted_model_pickles_like_it_saves(fitted):
+    import pickle
+
+    back = pickle.loads(pickle.dumps(fitted))  # joblib and Dask pickle models too
+    assert back.bertopic_ is None and fitted.bertopic_ is not None
+    assert back.labels_ == fitted.labels_
+    pd.testing.assert_frame_equal(back.assignments_, fitted.assignments_)
+
+
 def test_stop_words_leave_the_terms_and_labels(fitted, themed_corpus):
     assert fitted.topic_terms_["term"].str.contains(r"\bbank\b").any()
     tm = _fit(themed_corpus, stop_words=["bank", "waiter"])

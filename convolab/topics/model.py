@@ -5,12 +5,9 @@ settings, ``fit`` learns and returns ``self``, learned tables end in ``_``, and 
 only from ``random_state``. Underneath it is a real ``bertopic.BERTopic`` (kept as
 ``bertopic_``) with local embeddings (:mod:`convolab.embeddings`), UMAP/HDBSCAN parameters that
 scale with the corpus (:mod:`convolab.topics.clustering`) and, up to 4,000 units, a consensus of
-seeded runs so the topics barely depend on the seed (:mod:`convolab.topics.consensus`), and
-terms and labels from :mod:`convolab.topics.representation`: stop words out of the c-TF-IDF
-vocabulary, uni+bigrams, and a short label per topic from BERTopic's offline ``KeyBERTInspired``
-representation computed with the same local model; a topic held together by form rather than
-subject is labelled by its form (:mod:`convolab.topics.style`, ``kind`` in ``topics_``). How
-far to trust the result: :mod:`convolab.topics.metrics`.
+seeded runs so the topics barely depend on the seed (:mod:`convolab.topics.consensus`); terms
+and labels (c-TF-IDF, KeyBERT with the same local model) from :mod:`~.representation`, style
+labels for topics held together by form (:mod:`~.style`), trust measures (:mod:`~.metrics`).
 """
 
 from __future__ import annotations
@@ -410,6 +407,10 @@ class TopicModel:
     def _check_fitted(self) -> None:
         if not hasattr(self, "topics_"):
             raise RuntimeError("This TopicModel is not fitted yet; call fit(corpus) first.")
+
+    def __getstate__(self) -> dict:
+        # bertopic_ holds classes made inside functions: pickle leaves it out, as save() does.
+        return {k: None if k == "bertopic_" else v for k, v in self.__dict__.items()}
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()
