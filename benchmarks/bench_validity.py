@@ -5,7 +5,8 @@ Prints two tables (``python benchmarks/bench_validity.py [--backends minilm stat
 1. **Topics** — for each proxy corpus and embedding backend, the number of topics, agreement
    with the known classes (NMI, ARI), stability (mean pairwise ARI across three seeds) and the
    NPMI coherence of the seed-0 fit (and of random terms with the same paragraph frequencies,
-   ``npmi_chance``), for three defaults: "old" (one clustering run, convolab before issue 11),
+   ``npmi_chance``), for three defaults: "old" (one clustering run, and topic terms that one
+   unit alone may hold: convolab before issue 11),
    "consensus" (the consensus of seeded runs, :mod:`convolab.topics.consensus`) and "new"
    (consensus, then topics joined where their hierarchy's distances jump most,
    :mod:`convolab.topics.granularity`; the default). All three merge near topics. Proxies,
@@ -129,27 +130,31 @@ def proxies():
         yield f"news-uneven-{by}", cl.load_corpus(uneven_news(news_frame(), by)), "document"
 
 
-#: Each default compared: clustering.cluster's settings, and TopicModel's (which it passes on
-#: to the clustering itself, so they cannot be patched in with the clustering's).
-VARIANTS = {"old": ({"n_init": 1}, {"coarsen": False}), "consensus": ({}, {"coarsen": False}),
-            "new": ({}, {})}
+#: Each default compared: clustering.cluster's settings, TopicModel's (which it passes on to
+#: the clustering itself, so they cannot be patched in with the clustering's) and the
+#: representation's (old: a topic's terms need not be shared by two of its units).
+VARIANTS = {"old": ({"n_init": 1}, {"coarsen": False}, {"MIN_UNITS_PER_TERM": 1}),
+            "consensus": ({}, {"coarsen": False}, {}), "new": ({}, {}, {})}
 
 
 def topic_row(corpus, unit: str, backend: str, variant: str) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     import convolab as cl
-    from convolab.topics import clustering
+    from convolab.topics import clustering, representation
 
     original = clustering.cluster
-    settings, model_settings = VARIANTS[variant]
+    settings, model_settings, terms = VARIANTS[variant]
+    defaults = {name: getattr(representation, name) for name in terms}
     clustering.cluster = functools.partial(original, **settings)
+    vars(representation).update(terms)
     try:
         fits = [cl.TopicModel(unit=unit, embedding=backend, random_state=s, **model_settings)
                 .fit(corpus) for s in SEEDS]
         evaluation = fits[0].evaluate()
     finally:
         clustering.cluster = original
+        vars(representation).update(defaults)
     labels = [f.assignments_["topic"].to_numpy() for f in fits]
     row = {"topics": "/".join(str(len(f.topic_ids_)) for f in fits),
            "stability_ari": np.mean([adjusted_rand_score(a, b)
@@ -238,7 +243,7 @@ def cost_table() -> pd.DataFrame:
         seconds = {}
         for variant in ("old", "new"):
             start = time.perf_counter()
-            settings, model_settings = VARIANTS[variant]
+            settings, model_settings, _ = VARIANTS[variant]
             clustering.cluster(vectors, random_state=0, cache_dir=False, **settings,
                                **model_settings)
             seconds[variant] = time.perf_counter() - start
@@ -286,8 +291,9 @@ def main(argv=None) -> None:
         print(cost_table().to_string(index=False, float_format="%.2f"))
         return
     table = topics_table(args.backends)
-    print("Topics: old = one clustering run, consensus = consensus of runs, new = consensus "
-          "then topics joined where their hierarchy jumps (default); topics 'a/b/c' per seed")
+    print("Topics: old = one clustering run (terms of one unit allowed), consensus = consensus "
+          "of runs, new = consensus then topics joined where their hierarchy jumps (default); "
+          "topics 'a/b/c' per seed")
     print(table.to_string(index=False, float_format="%.2f", na_rep="–"))
     print("\nTopics of documents three articles long (MiniLM reads about a third of each): "
           "embedded by their opening or whole")

@@ -20,6 +20,7 @@ from convolab.topics.representation import (
     analyze,
     label_terms,
     represent,
+    shared_terms,
     topic_label,
 )
 
@@ -130,6 +131,34 @@ def test_topic_terms_keep_any_alphabet_and_stay_within_units():
     assert {"ferré", "überweisung", "ferré skirt"} <= words
     assert not {"ferr", "berweisung", "product largely"} & words
     assert model.representative_docs_[1][0] in texts
+
+
+def test_topic_terms_are_words_its_units_share_not_one_units_repeats():
+    # "busser" is repeated in one sentence, so c-TF-IDF ranks it above "fees"; no other unit
+    # holds it.
+    texts = ["The busser busser busser cleared the bank table.", "The bank raised its fees.",
+             "Bank fees rose again.", "Fees at the bank hurt."]
+    _, model = represent(texts, np.eye(4), np.zeros(4, int), backend=None, n_terms=5,
+                         random_state=0)
+    terms = [w for w, _ in model.get_topic(0)]
+    assert terms[:2] == ["bank", "fees"] and "busser" not in terms
+
+
+def test_shared_terms_keep_order_stop_early_and_pad_to_two():
+    candidates = [("alpha", 3.0), ("beta", 2.0), ("gamma", 1.0), ("delta", 0.5)]
+    read = []
+
+    def analyze(text):
+        read.append(text)
+        return text.split()
+
+    texts = ["alpha beta", "alpha beta gamma", "delta", "never read"]
+    assert shared_terms(candidates, texts, analyze, n_terms=2) == candidates[:2]
+    assert read == texts[:2]  # both strongest terms were shared after two units
+    # Nothing shared: the two strongest stand in, so every topic has a pair for NPMI.
+    assert shared_terms(candidates, ["alpha", "beta"], str.split, 3) == candidates[:2]
+    assert shared_terms(candidates, ["gamma", "gamma delta"], str.split, 3) == \
+        [("alpha", 3.0), ("gamma", 1.0)]
 
 
 def test_label_falls_back_on_the_strongest_ctfidf_terms_when_keybert_repeats_one_word():

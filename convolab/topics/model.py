@@ -48,7 +48,7 @@ class TopicModel:
     min_topic_size : int, optional
         HDBSCAN's minimum cluster size (at least 2); by default it scales with the corpus.
     n_terms : int
-        Terms kept per topic.
+        Terms kept per topic, at most: only terms two of its units share (at least two).
     reduce_outliers : bool
         Move units HDBSCAN left unassigned to their nearest topic (BERTopic's
         ``reduce_outliers`` with the embeddings strategy); the share before is still reported.
