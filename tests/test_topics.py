@@ -152,9 +152,10 @@ def test_shared_terms_keep_order_stop_early_and_pad_to_two():
         read.append(text)
         return text.split()
 
-    texts = ["alpha beta", "alpha beta gamma", "delta", "never read"]
+    texts = ["alpha beta", "nothing pending", "alpha beta gamma", "delta", "never read"]
     assert shared_terms(candidates, texts, analyze, n_terms=2) == candidates[:2]
-    assert read == texts[:2]  # both strongest terms were shared after two units
+    # Both strongest terms were shared after three units; the second holds no candidate.
+    assert read == [texts[0], texts[2]]
     # Nothing shared: the two strongest stand in, so every topic has a pair for NPMI.
     assert shared_terms(candidates, ["alpha", "beta"], str.split, 3) == candidates[:2]
     assert shared_terms(candidates, ["gamma", "gamma delta"], str.split, 3) == \

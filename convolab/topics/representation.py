@@ -170,14 +170,22 @@ def shared_terms(candidates: list[tuple[str, float]], texts, analyze, n_terms: i
     """
     candidates = [(t, w) for t, w in candidates if t]
     held = dict.fromkeys((t for t, _ in candidates), 0)
-    head = [t for t, _ in candidates[:n_terms]]
+    head = {t for t, _ in candidates[:n_terms]}
+    pending = set(held)
     for text in texts:
-        for term in held.keys() & set(analyze(text)):
-            held[term] += 1
         # The answer is settled once the strongest n_terms are all shared: a large topic
         # stops after a few units instead of re-reading all of them.
-        if all(held[t] >= MIN_UNITS_PER_TERM for t in head):
+        if head.isdisjoint(pending):
             break
+        # Only a text holding a pending term's first word can hold the term: the others are
+        # skipped unread (a term one unit holds otherwise makes the whole topic analysed).
+        lowered = text.lower()
+        if not any(term.split(" ", 1)[0] in lowered for term in pending):
+            continue
+        for term in pending.intersection(analyze(text)):
+            held[term] += 1
+            if held[term] >= MIN_UNITS_PER_TERM:
+                pending.discard(term)
     shared = [(t, w) for t, w in candidates if held[t] >= MIN_UNITS_PER_TERM][:n_terms]
     if len(shared) < MIN_TERMS:
         shared += [c for c in candidates if c not in shared][:MIN_TERMS - len(shared)]
