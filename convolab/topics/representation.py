@@ -10,9 +10,10 @@ A topic's terms are its strongest c-TF-IDF terms that at least :data:`MIN_UNITS_
 units hold (:func:`shared_terms`). c-TF-IDF weighs how often a term occurs in the topic, so a
 word repeated in one sentence, or the one-off words of a small topic, outranked the words its
 units share ("busser, agendas"); such terms describe a unit, not the topic, and never co-occur
-with the rest (NPMI -1). Measured by ``benchmarks/bench_validity.py``: on the seed corpus the
-NPMI of the top terms rose from about -0.4 to about 0 on each of three seeds; on the larger
-proxies (news, subjects, UCI reviews) every top term was already shared, and none changed.
+with the rest (NPMI -1). Measured on ``benchmarks/bench_validity.py``'s proxies: on the seed
+corpus the NPMI of the top terms rose from about -0.4 to -0.17 / +0.06 / -0.04 on three seeds
+(chance about -0.7); on the larger proxies (news, subjects, UCI reviews) every top term was
+already shared, and none changed. ``benchmarks/bench_terms.py`` measures the cost.
 
 KeyBERT embeds each topic's candidate words and representative units. That goes through
 :func:`convolab.embeddings.embed` (:func:`cached_backend`), not the model's own ``encode``: a
@@ -171,6 +172,7 @@ def shared_terms(candidates: list[tuple[str, float]], texts, analyze, n_terms: i
     candidates = [(t, w) for t, w in candidates if t]
     held = dict.fromkeys((t for t, _ in candidates), 0)
     head = {t for t, _ in candidates[:n_terms]}
+    first_word = {t: t.split(" ", 1)[0] for t in held}
     pending = set(held)
     for text in texts:
         # The answer is settled once the strongest n_terms are all shared: a large topic
@@ -180,7 +182,7 @@ def shared_terms(candidates: list[tuple[str, float]], texts, analyze, n_terms: i
         # Only a text holding a pending term's first word can hold the term: the others are
         # skipped unread (a term one unit holds otherwise makes the whole topic analysed).
         lowered = text.lower()
-        if not any(term.split(" ", 1)[0] in lowered for term in pending):
+        if not any(first_word[term] in lowered for term in pending):
             continue
         for term in pending.intersection(analyze(text)):
             held[term] += 1
