@@ -119,12 +119,10 @@ def ci_text(low: float, high: float) -> str:
 def _bound(value: float) -> str:
     """A CI bound with as many decimals (up to four) as its side of zero needs to show, so a
     bound of 0.004 that puts an interval above zero is not printed as 0.00."""
-    digits = 2
-    while value != 0 and round(abs(value), digits) == 0 and digits < 4:
-        digits += 1
-    if value != 0 and round(abs(value), digits) == 0:
-        return ("+" if value > 0 else "−") + "0.0000…"
-    return num(value, digits)
+    for digits in (2, 3, 4):
+        if value == 0 or round(abs(value), digits) != 0:
+            return num(value, digits)
+    return ("+" if value > 0 else "−") + "0.0000…"
 
 
 def quote(text, limit: int = QUOTE_CHARS) -> str:
