@@ -6,6 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 CORPUS ?= corpus
 OUT    ?= reports
+TEST_CACHE := .cache/test
 
 .PHONY: install report test test-fast lint browser clean
 
@@ -35,11 +36,15 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test-fast: install
-	$(PY) -m pytest -m "not slow" -q
+	rm -rf $(TEST_CACHE)
+	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -m "not slow" -q
 
-# The whole suite: fast unit tests and the slow layer (notebooks, reports, browser).
+# The whole suite: fast unit tests and the slow layer (notebooks, reports, browser). It runs
+# with a cache folder of its own, emptied first: no cache from another run (a stale one, or a
+# machine's ~/.cache/convolab) can hide a failure or cause one.
 test: install lint browser
-	$(PY) -m pytest -q
+	rm -rf $(TEST_CACHE)
+	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -q
 
 clean:
 	rm -rf $(OUT) .cache .pytest_cache .ruff_cache

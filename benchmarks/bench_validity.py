@@ -33,6 +33,10 @@ Prints two tables (``python benchmarks/bench_validity.py [--backends minilm stat
    passages, as :func:`convolab.embeddings.embed` does), with the seconds each reading takes
    to embed them (cache off, side by side).
 
+   With ``--nudge [PROXY ...]`` it prints only whether the topics hang on the last bits of the
+   embeddings (:func:`nudge_table`): stability across seeds and agreement with nudged copies,
+   with the consensus schedule before issue 23 and now.
+
    With ``--cost`` it prints only what the new default costs: seconds of clustering per fit
    (UMAP cache off, numba warmed) with one run ("old") and with the default, side by side
    in one process, on each proxy's MiniLM embeddings.
@@ -248,9 +252,60 @@ def cost_table() -> pd.DataFrame:
                                **model_settings)
             seconds[variant] = time.perf_counter() - start
         rows.append({"proxy": name, "units": len(texts),
-                     "runs": consensus.n_runs("auto", len(texts)), "one_run_s": seconds["old"],
+                     "max_runs": consensus.max_runs("auto", len(texts)), "one_run_s": seconds["old"],
                      "default_s": seconds["new"], "ratio": seconds["new"] / seconds["old"]})
         print(rows[-1], file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
+
+
+def old_runs(n_units: int) -> int:
+    """Runs of the consensus before issue 23: 24 up to 1,000 units, 24,000 / n down to 8."""
+    return int(np.clip(24_000 // max(n_units, 1), 8, 24))
+
+
+def nudge_table(proxy_names=None) -> pd.DataFrame:
+    """Do the topics hang on the last bits of the embeddings? MiniLM, default settings.
+
+    For each proxy and schedule ("before": the fixed 8-24 runs; "now": runs until the consensus
+    settles), the clustering of the exact embeddings at seed 0 is compared (ARI) with seeds 1
+    and 2 (``stability``, what ``evaluate(stability=True)`` reports) and with the same seed on
+    three copies nudged as another CPU's float rounding would (each value times
+    ``1 + 1e-6 * N(0, 1)``): their mean and lowest agreement, and the stability on a nudged copy.
+    """
+    from sklearn.metrics import adjusted_rand_score as ari
+
+    import convolab as cl
+    from convolab.embeddings import embed
+    from convolab.topics import clustering
+
+    rows = []
+    for name, corpus, unit in proxies():
+        if proxy_names and name not in proxy_names:
+            continue
+        model = cl.TopicModel(unit=unit, cache_dir=False)
+        vectors = embed(model._units(corpus)["text"].tolist(), model._make_embedder())
+        rng = np.random.default_rng(23)
+        nudged = [(vectors * (1 + 1e-6 * rng.standard_normal(vectors.shape))).astype(np.float32)
+                  for _ in range(3)]
+        for schedule in ("before", "now"):
+            n_init = old_runs(len(vectors)) if schedule == "before" else "auto"
+            original = clustering.cluster
+            clustering.cluster = functools.partial(original, n_init=n_init)
+            try:
+                exact = [model._cluster(vectors, seed)[0] for seed in SEEDS]
+                moved = [model._cluster(v, 0)[0] for v in nudged]
+                moved_other = [model._cluster(nudged[0], seed)[0] for seed in SEEDS[1:]]
+                how = model._cluster(vectors, 0)[2]
+            finally:
+                clustering.cluster = original
+            agree = [ari(exact[0], m) for m in moved]
+            runs = how.split(" runs", 1)[0].rsplit(" ", 1)[-1] if "consensus" in how else "1"
+            rows.append({"proxy": name, "units": len(vectors), "schedule": schedule,
+                         "runs": runs, "topics": len(set(exact[0].tolist()) - {-1}),
+                         "stability": np.mean([ari(exact[0], x) for x in exact[1:]]),
+                         "nudged_mean": np.mean(agree), "nudged_min": np.min(agree),
+                         "stability_nudged": np.mean([ari(moved[0], x) for x in moved_other])})
+            print(rows[-1], file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
 
 
@@ -280,6 +335,9 @@ def main(argv=None) -> None:
                         choices=["minilm", "static"])
     parser.add_argument("--cost", action="store_true",
                         help="only time the clustering: one run vs the default")
+    parser.add_argument("--nudge", nargs="*", metavar="PROXY",
+                        help="only measure stability across seeds and agreement with nudged "
+                             "embeddings, before and now (all proxies, or those named)")
     args = parser.parse_args(argv)
     from convolab.embeddings import import_tqdm_quietly
     from convolab.sentiment import document_aggregate_report, neutral_check_report
@@ -289,6 +347,11 @@ def main(argv=None) -> None:
     if args.cost:
         print("Clustering seconds per fit (MiniLM, UMAP cache off): one run vs the default")
         print(cost_table().to_string(index=False, float_format="%.2f"))
+        return
+    if args.nudge is not None:
+        print("Stability across seeds 0-2 and agreement with embeddings nudged by float "
+              "rounding (x 1 + 1e-6 N(0,1), three copies, seed 0); MiniLM, ARI")
+        print(nudge_table(args.nudge).to_string(index=False, float_format="%.3f"))
         return
     table = topics_table(args.backends)
     print("Topics: old = one clustering run (terms of one unit allowed), consensus = consensus "

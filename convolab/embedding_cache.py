@@ -7,9 +7,11 @@ models or texts' meaning. May import: nothing in convolab.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +24,35 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("CONVOLAB_CACHE_DIR", Path.home() / ".cache" / "convolab"))
 
 
+#: The source files (relative to the package) whose code turns a text into a cached vector.
+EMBEDDING_CODE = ("embeddings.py", "embedding_cache.py", "corpus/segment.py")
+
+
+@cache
+def code_version(*files: str) -> str:
+    """The version of convolab's own code that produced a cache entry: the sha1 (12 digits)
+    of ``files``' source, relative to the package.
+
+    Every on-disk cache puts it in its keys, so a change of code never reads results computed
+    by older code. A hash, not a number someone must remember to raise: editing a comment in
+    those files costs one recomputation, and nothing else can reuse a stale entry.
+    """
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha1()
+    for name in files:
+        try:
+            h.update(name.encode() + b"\0" + (root / name).read_bytes())
+        except OSError:  # installed without sources: the release names the code
+            from importlib.metadata import version
+
+            h.update(f"{name}\0convolab=={version('convolab')}".encode())
+    return h.hexdigest()[:12]
+
+
 
 class EmbeddingCache:
-    """Vectors keyed by text sha1 in one SQLite file per model (``vectors.sqlite``).
+    """Vectors keyed by text sha1 in one SQLite file per model and code version
+    (``embeddings/<fingerprint>/code-<version>/vectors.sqlite``, :func:`code_version`).
 
     SQLite (Python's own ``sqlite3``) is the maintained store here: a primary-key index makes a
     lookup cost the keys asked for, not the size of the cache (the earlier ``.npz`` shards were
@@ -38,7 +66,7 @@ class EmbeddingCache:
     _BATCH = 900  # below SQLite's default limit of bound parameters per statement
 
     def __init__(self, root: Path, fingerprint: str):
-        self.folder = root / "embeddings" / fingerprint
+        self.folder = root / "embeddings" / fingerprint / f"code-{code_version(*EMBEDDING_CODE)}"
         self.path = self.folder / self.FILE
 
     def _connect(self, *, write: bool = False):
@@ -89,8 +117,6 @@ class EmbeddingCache:
 def cached_encode(texts: list[str], embedder, cache_dir, progress: bool) -> np.ndarray:
     """``embedder.encode(texts)``, each distinct text encoded once and only when the cache
     (``cache_dir``; ``False`` for none) does not already hold it under its sha1."""
-    import hashlib
-
     if cache_dir is False or not embedder.uses_cache or not texts:
         return embedder.encode(texts, progress=progress) if texts else np.zeros((0, 0), "f4")
     cache = EmbeddingCache(Path(cache_dir) if cache_dir else default_cache_dir(),

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus.segment import windows
-from .embedding_cache import EmbeddingCache, cached_encode, default_cache_dir
+from .embedding_cache import EmbeddingCache, cached_encode, code_version, default_cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -240,17 +240,18 @@ class StaticEmbedder:
 
     def __init__(self, cache_dir: str | Path | None = None):
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+        # The distilled model is kept by fingerprint and by the code that distils it.
+        self.folder = self.cache_dir / "models" / f"{self.fingerprint}-{code_version('embeddings.py')}"
         self._tokenizer = None
 
     @property
     def model(self):
-        return _load_static(str(self.cache_dir / "models" / self.fingerprint))
+        return _load_static(str(self.folder))
 
     @property
     def window(self) -> int:
         """model2vec's ``max_length``, from the saved config: a cached re-run loads no model."""
-        return _static_window(str(self.cache_dir / "models" / self.fingerprint)) or \
-            self.model.max_length
+        return _static_window(str(self.folder)) or self.model.max_length
 
     def passages(self, text: str) -> list[tuple[str, int]]:
         """As :meth:`MiniLMEmbedder.passages`: model2vec reads ``max_length`` word pieces."""

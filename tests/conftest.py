@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import matplotlib
 import pandas as pd
 import pytest
@@ -36,10 +39,24 @@ THEMES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory, monkeypatch):
-    # One cache per test session: tests never touch a researcher's ~/.cache/convolab.
-    monkeypatch.setenv("CONVOLAB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+def pick_cache(given: str | None, fresh: Path) -> str:
+    """``given`` if it names a folder that is empty or not there yet, else ``fresh``."""
+    if given and not (Path(given).exists() and any(Path(given).iterdir())):
+        return given
+    return str(fresh)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    # Tests never read a cache another run wrote (a stale one could hide a failure or cause
+    # one) and never touch a researcher's ~/.cache/convolab. `make test` gives a folder it
+    # has just emptied (.cache/test); any folder that already holds something is replaced by
+    # a fresh one. Session-wide, so module fixtures and subprocesses (notebook kernels) see it.
+    folder = pick_cache(os.environ.get("CONVOLAB_CACHE_DIR"),
+                        tmp_path_factory.getbasetemp() / "cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONVOLAB_CACHE_DIR", folder)
+        yield folder
 
 
 @pytest.fixture(scope="session")

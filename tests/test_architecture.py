@@ -36,6 +36,16 @@ def _lint(project: Path) -> subprocess.CompletedProcess:
                           env=env, capture_output=True, text=True, timeout=120)
 
 
+def _lint_with(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess:
+    """Lint a copy of the package with ``line`` appended to ``module`` (a violation)."""
+    shutil.copytree(PACKAGE, tmp_path / "convolab",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.npz"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with open(tmp_path / "convolab" / module, "a") as file:
+        file.write(f"\n{line}  # a violation, injected by the test\n")
+    return _lint(tmp_path)
+
+
 def test_ls_convolab_shows_the_layers():
     children = sorted(p.name for p in PACKAGE.iterdir() if p.name != "__pycache__")
     assert children == sorted(LAYERS + TOP_MODULES + DATA)
@@ -53,7 +63,7 @@ def test_each_layer_says_what_it_does_and_may_import(layer):
 def test_import_walls_hold():
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
 
 
 @pytest.mark.parametrize("module, line, broken", [
@@ -75,16 +85,24 @@ def test_import_walls_hold():
      "convolab.plots is not allowed to import sklearn"),
 ])
 def test_import_walls_catch_a_violation(tmp_path, module, line, broken):
-    shutil.copytree(PACKAGE, tmp_path / "convolab",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.npz"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    with open(tmp_path / "convolab" / module, "a") as file:
-        file.write(f"\n{line}  # a wall violation, injected by the test\n")
-    result = _lint(tmp_path)
+    result = _lint_with(tmp_path, module, line)
     assert result.returncode != 0, result.stdout
     assert broken in result.stdout, result.stdout
     importer = "convolab." + module.removesuffix(".py").replace("/", ".")
     assert f"{importer} -> " in result.stdout  # the copy was analysed, not the installed tree
+
+
+@pytest.mark.parametrize("module, line, package, breaker", [
+    ("topics/consensus.py", "from convolab.topics.clustering import plan", "convolab.topics",
+     ".consensus -> .clustering"),
+    ("corpus/tables.py", "from convolab.corpus.load import load_corpus", "convolab.corpus",
+     ".tables -> .load"),
+])
+def test_a_circle_inside_a_package_is_caught(tmp_path, module, line, package, breaker):
+    result = _lint_with(tmp_path, module, line)
+    assert result.returncode != 0, result.stdout
+    assert f"No cycles are allowed in {package}." in result.stdout, result.stdout
+    assert breaker in result.stdout, result.stdout
 
 
 def test_no_module_is_too_long_to_read_in_one_sitting():

@@ -31,11 +31,11 @@ def test_the_majority_partition_wins_and_small_groups_join_the_nearest():
 
 
 def test_number_of_runs_and_their_seeds():
-    assert consensus.n_runs("auto", 100) == consensus.RUNS
-    assert consensus.n_runs("auto", 1500) == 16
-    assert consensus.n_runs("auto", consensus.MAX_UNITS) == consensus.MIN_RUNS
-    assert consensus.n_runs("auto", consensus.MAX_UNITS + 1) == 1
-    assert consensus.n_runs(3, 10) == 3
+    assert consensus.max_runs("auto", 100) == consensus.MAX_RUNS
+    assert consensus.max_runs("auto", 1000) == 48
+    assert consensus.max_runs("auto", consensus.MAX_UNITS) == 12
+    assert consensus.max_runs("auto", consensus.MAX_UNITS + 1) == 1
+    assert consensus.max_runs(3, 10) == 3
     assert consensus.run_seeds(0, 4) == consensus.run_seeds(0, 4)
     assert consensus.run_seeds(0, 4) != consensus.run_seeds(1, 4)
     assert consensus.run_seeds(None, 4) != consensus.run_seeds(None, 4)
@@ -54,9 +54,11 @@ def test_consensus_topics_barely_depend_on_the_seed():
         return adjusted_rand_score(a, b)
 
     single, combined = agreement(n_init=1), agreement()
+    # Measured for seed pairs (0, 1) and (2, 3), on these vectors and on two copies nudged by
+    # float rounding (x 1 + 1e-6 N(0, 1)): consensus 0.96-0.99, one run 0.44-0.73.
     assert combined >= 0.85 and combined > single
     how = clustering.cluster(vectors, random_state=0, cache_dir=False)[2]
-    assert how.startswith(f"consensus of {consensus.RUNS} runs")
+    assert how.startswith("consensus of ") and "consensuses of half the runs agree" in how
     assert "consensus" not in clustering.cluster(vectors, random_state=0, cache_dir=False,
                                                  n_topics=3)[2]
 

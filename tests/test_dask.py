@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,15 +20,14 @@ TABLES = ("documents", "paragraphs", "sentences", "removed")
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory):
+def cache(_isolated_cache):
     """The session's embedding cache (conftest's), so the static model is distilled once."""
-    return tmp_path_factory.getbasetemp() / "cache"
+    return Path(_isolated_cache)
 
 
 @pytest.fixture(scope="module")
 def client(cache):
-    # Workers inherit the environment they are started with: give them the test cache.
-    os.environ["CONVOLAB_CACHE_DIR"] = str(cache)
+    # Workers inherit the environment they are started with, conftest's test cache included.
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None)
     with distributed.Client(cluster) as client:

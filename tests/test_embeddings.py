@@ -35,7 +35,28 @@ def test_cache_hits_skip_encoding(tmp_path):
     again = embed(["a dog", "a cat", "an eel"], fake, cache_dir=tmp_path)
     assert fake.calls[-1] == ["an eel"]  # only the new text
     np.testing.assert_array_equal(again[:2], first[[1, 0]])
-    assert (tmp_path / "embeddings" / "fake-v1" / EmbeddingCache.FILE).is_file()
+    assert EmbeddingCache(tmp_path, "fake-v1").path.is_file()
+
+
+def test_a_change_of_code_never_reads_vectors_older_code_computed(tmp_path, monkeypatch):
+    from convolab import embedding_cache
+
+    fake = CountingEmbedder()
+    embed(["a cat"], fake, cache_dir=tmp_path)
+    path = EmbeddingCache(tmp_path, "fake-v1").path
+    assert path.parent.name == f"code-{embedding_cache.code_version(*embedding_cache.EMBEDDING_CODE)}"
+    monkeypatch.setattr(embedding_cache, "code_version", lambda *files: "edited")
+    embed(["a cat"], fake, cache_dir=tmp_path)
+    assert fake.calls == [["a cat"], ["a cat"]]  # encoded again by the "new" code
+    assert EmbeddingCache(tmp_path, "fake-v1").path != path
+
+
+def test_the_code_version_follows_the_source():
+    from convolab.embedding_cache import code_version
+
+    assert code_version("embeddings.py") == code_version("embeddings.py")
+    assert code_version("embeddings.py") != code_version("topics/reduction.py")
+    assert len(code_version("embeddings.py", "embedding_cache.py")) == 12
 
 
 def test_cache_can_be_disabled_and_ignores_a_broken_file(tmp_path):
@@ -43,10 +64,9 @@ def test_cache_can_be_disabled_and_ignores_a_broken_file(tmp_path):
     embed(["x"], fake, cache_dir=False)
     embed(["x"], fake, cache_dir=False)
     assert len(fake.calls) == 2
-    folder = tmp_path / "embeddings" / "fake-v1"
-    folder.mkdir(parents=True)
-    (folder / EmbeddingCache.FILE).write_bytes(b"not a database" * 100)
     cache = EmbeddingCache(tmp_path, "fake-v1")
+    cache.folder.mkdir(parents=True)
+    cache.path.write_bytes(b"not a database" * 100)
     assert cache.lookup(["k"]) == {}
     cache.store(["k"], np.ones((1, 3), np.float32))  # warns, does not raise
     assert embed(["x"], fake, cache_dir=tmp_path).shape == (1, 3)

@@ -38,6 +38,16 @@ def test_the_key_changes_with_data_settings_and_seed():
     assert key != reduction.reduction_key(x, other)
 
 
+def test_the_key_changes_with_the_code_that_reduces(monkeypatch):
+    from convolab import embedding_cache
+
+    x = _points()
+    p = clustering.plan(len(x))
+    key = reduction.reduction_key(x, clustering.make_umap(p, len(x), 0))
+    monkeypatch.setattr(embedding_cache, "code_version", lambda *files: "edited")
+    assert key != reduction.reduction_key(x, clustering.make_umap(p, len(x), 0))
+
+
 def test_no_cache_without_a_seed_or_when_disabled(tmp_path):
     x = _points()
     p = clustering.plan(len(x))

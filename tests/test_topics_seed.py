@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -38,8 +39,33 @@ def test_default_fit_meets_the_bar(fitted):
 
 def test_topics_barely_depend_on_the_seed(fitted):
     # Issue 11's bar: mean ARI >= 0.8 against refits with three other seeds (0.54 with one
-    # clustering run; the consensus of runs is what gets it there).
+    # clustering run). Measured with the consensus that runs until it settles: 0.99 on one
+    # machine's exact embeddings and 0.92-1.00 on three copies nudged by float rounding
+    # (benchmarks/bench_validity.py --nudge seed), so the bar holds with a margin of 0.1 on
+    # a machine whose CPU rounds differently.
     assert fitted.evaluate(stability=True)["stability_ari"] >= 0.8
+
+
+def test_topics_do_not_hang_on_the_last_bits_of_the_embeddings(corpus, fitted):
+    # Another CPU's kernels change the embeddings' last bits: each value times
+    # 1 + 1e-6 * N(0, 1). Issue 23's bar: the topics agree with the exact ones at ARI >= 0.9.
+    # Measured: 0.99-1.00 for three nudged copies on one machine; two consensuses of 240
+    # runs agreed at 0.98 on average, 0.94 at the 10th percentile (a pool of 1,200 runs).
+    # Before: 0.78-0.95 with the fixed 24 runs.
+    from sklearn.metrics import adjusted_rand_score
+
+    from convolab.embeddings import embed, get_embedder
+
+    exact = embed(corpus.units("sentence")["text"].tolist(), get_embedder("minilm"))
+    rng = np.random.default_rng(23)
+    agreement = []
+    for _ in range(2):
+        nudged = (exact * (1 + 1e-6 * rng.standard_normal(exact.shape))).astype(np.float32)
+        assert not np.array_equal(nudged, exact)
+        refit = cl.TopicModel(random_state=0).fit(corpus, embeddings=nudged)
+        agreement.append(adjusted_rand_score(fitted.assignments_["topic"],
+                                             refit.assignments_["topic"]))
+    assert np.mean(agreement) >= 0.9, agreement
 
 
 def test_style_topics_are_labelled_by_their_form(fitted):

@@ -3,12 +3,14 @@
 Reading (:mod:`.readers`: encodings, HTML, tables, ``metadata.csv``), cleaning (:mod:`.cleaning`:
 web boilerplate out, every removal logged), segmentation (:mod:`.segment`: sentences with
 exact offsets), which documents to keep (:mod:`.duplicates`: empty, too short, duplicates) and
-the tidy tables with ids that every later layer joins on (:mod:`.tables`).
+the tidy tables with ids that every later layer joins on (:mod:`.tables`), all run by
+:func:`load_corpus` (:mod:`.load`).
 
 May import: only the standard library and third-party packages; nothing else in convolab
 (every other layer builds on this one).
 """
 
-from .tables import META_COLUMNS, UNITS, Corpus, load_corpus
+from .load import load_corpus
+from .tables import META_COLUMNS, UNITS, Corpus
 
 __all__ = ["Corpus", "load_corpus", "META_COLUMNS", "UNITS"]

@@ -40,6 +40,7 @@ from .duplicates import (
 )
 from .readers import RawDocument, rows_to_documents
 from .sources import Plan, plan_source, read_files
+from .tables import Corpus, _assign_ids, _build
 
 #: At most this many files are read by one task; a table file is always a task of its own.
 MAX_FILES_PER_PARTITION = 500
@@ -72,8 +73,6 @@ def load_partitioned(source, *, text_column: str, min_words: int, threshold: flo
     """Build a :class:`~convolab.corpus.Corpus` of Dask frames; see the module docstring."""
     import dask
     from dask import delayed
-
-    from .tables import Corpus, _assign_ids
 
     tasks, plan = _read_tasks(source, text_column, name, include_hidden, files_per_partition)
     parts = _persist(tasks, progress)
@@ -257,8 +256,6 @@ def _second_summary(part: _Part) -> list[tuple]:
 
 
 def _build_part(part: _Part, kept, name):
-    from .tables import _build
-
     raws = [raw for raw in part.raws if raw.doc_id in kept]
     corpus = _build(raws, {raw.doc_id: c for raw, c in zip(part.raws, part.cleaned)}, [], name)
     return corpus.documents, corpus.paragraphs, corpus.sentences, corpus.removed

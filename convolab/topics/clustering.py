@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import consensus, granularity
+from .geometry import centroids
 from .reduction import exact_knn, reduce
 
 #: Below this many units no clustering result means anything; the error says what to do.
@@ -244,10 +245,10 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     Outliers are then moved to the nearest topic centroid by cosine similarity, which is
     BERTopic's ``reduce_outliers(strategy="embeddings")`` rule; doing it here, before BERTopic
     builds representations, lets the stability refits share this code exactly. With
-    ``method="auto"`` and no ``n_topics``, this is done ``n_init`` times with seeds drawn from
-    ``random_state`` and the topics are the runs' consensus
-    (:mod:`convolab.topics.consensus`; ``"auto"``: 24 runs up to 1,000 units, fewer down to
-    8 at 4,000, one above).
+    ``method="auto"`` and no ``n_topics``, this is done with several seeds drawn from
+    ``random_state`` (``n_init`` an int: that many) and the topics are the runs' consensus
+    (:mod:`convolab.topics.consensus`; ``"auto"``: runs are added until the consensus
+    settles, at most 240 for the smallest corpora, 48 at 1,000 units, 12 at 4,000, one above).
     Density topics are then merged by :func:`merge_near_topics` (``merge_distance=None`` keeps
     them apart) and, with ``coarsen``, joined into broader themes where a coarser cut of their
     hierarchy separates the units clearly (:mod:`convolab.topics.granularity`); k-means
@@ -269,22 +270,26 @@ def cluster(embeddings: np.ndarray, *, method: str = "auto", n_topics: int | Non
     everything, embeddings = embeddings, embeddings if rows is None else embeddings[rows]
     n = len(embeddings)
     p = plan(n, min_topic_size)
-    runs = consensus.n_runs(n_init, n) if method == "auto" and n_topics is None else 1
+    runs = consensus.max_runs(n_init, n) if method == "auto" and n_topics is None else 1
     if runs > 1:
         knn = exact_knn(embeddings, p.n_neighbors)  # seed-free: one graph for every run
         # Runs seeded from random_state=None are random by request: nothing to cache.
         keep = cache_dir if random_state is not None else False
-        results = [_run(embeddings, p, method, n_topics, reduce_outliers, seed, keep, knn)
-                   for seed in consensus.run_seeds(random_state, runs)]
-        labels = consensus.combine([r[0] for r in results], embeddings, p.min_cluster_size,
-                                   reduce_outliers)
+        labels, results, agreement = consensus.settle(
+            lambda seed: _run(embeddings, p, method, n_topics, reduce_outliers, seed, keep, knn),
+            consensus.run_seeds(random_state, runs), embeddings, p.min_cluster_size,
+            reduce_outliers, adaptive=n_init == "auto")
         raw_outliers = float(np.mean([r[1] for r in results]))
         n_density = sum(r[3] for r in results)
         kinds = [f"{_describe(p, 'eom')} in {n_density}" if n_density else "",
-                 f"k-means in {runs - n_density}" if n_density < runs else ""]
-        how = (f"consensus of {runs} runs with seeds drawn from random_state ("
+                 f"k-means in {len(results) - n_density}" if n_density < len(results) else ""]
+        settled = "" if agreement is None else (
+            f"; consensuses of half the runs agree at ARI {agreement:.2f} or more"
+            + ("" if agreement >= consensus.SETTLED or n_init != "auto" else
+               f" (the cap: {runs} runs)"))
+        how = (f"consensus of {len(results)} runs with seeds drawn from random_state ("
                f"{', '.join(k for k in kinds if k)}): units share a topic when they shared "
-               "one in most runs")
+               f"one in most runs{settled}")
         density = n_density > 0
     else:
         labels, raw_outliers, how, density = _run(embeddings, p, method, n_topics,
@@ -371,34 +376,3 @@ def merge_near_topics(embeddings: np.ndarray, labels: np.ndarray,
     groups = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
                                      distance_threshold=distance).fit(means).labels_
     return granularity.join(labels, ids, groups)
-
-
-#: Temperature of the softmax over centroid similarities that gives each unit's probability.
-SOFTMAX_TEMPERATURE = 0.1
-
-
-def soft_assign(embeddings: np.ndarray, labels: np.ndarray, means: np.ndarray,
-                topic_ids) -> tuple[np.ndarray, np.ndarray]:
-    """Each unit's cosine similarity to its topic's centroid and its softmax probability.
-
-    ``means`` are :func:`centroids` of ``topic_ids``; outliers (-1) get NaN and 0.
-    """
-    sims = embeddings @ means.T
-    logits = sims / SOFTMAX_TEMPERATURE
-    probs = np.exp(logits - logits.max(1, keepdims=True))
-    probs /= probs.sum(1, keepdims=True)
-    col = np.searchsorted(topic_ids, np.where(labels == -1, topic_ids[0], labels))
-    rows = np.arange(len(embeddings))
-    similarity = np.where(labels == -1, np.nan, sims[rows, col])
-    probability = np.where(labels == -1, 0.0, probs[rows, col])
-    return similarity, probability
-
-
-def centroids(embeddings: np.ndarray, labels: np.ndarray, topic_ids) -> np.ndarray:
-    """Each topic's mean embedding, scaled to unit length (one row per id in ``topic_ids``)."""
-    return np.stack([_unit_length(embeddings[labels == t].mean(0)) for t in topic_ids])
-
-
-def _unit_length(vector: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm else vector

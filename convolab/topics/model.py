@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..embeddings import embed, get_embedder
-from . import clustering, metrics, representation, steering, style
+from . import clustering, geometry, metrics, representation, steering, style
 from .metrics import diversity, mean_ari, npmi_coherence, paragraph_texts, stability_seeds
 from .persistence import load_model, save_model
 from .representation import label_terms, topic_label
@@ -207,8 +207,8 @@ class TopicModel:
     def _tabulate(self, units, embeddings, labels, model) -> None:
         topic_ids = sorted(set(labels.tolist()) - {-1})
         self.topic_ids_ = topic_ids
-        self.centroids_ = clustering.centroids(embeddings, labels, topic_ids)
-        similarity, probability = clustering.soft_assign(embeddings, labels, self.centroids_,
+        self.centroids_ = geometry.centroids(embeddings, labels, topic_ids)
+        similarity, probability = geometry.soft_assign(embeddings, labels, self.centroids_,
                                                          topic_ids)
         assignments = units[["unit_id", "doc_id", "para_id", "sent_id", "start", "end",
                              "text"]].copy()
@@ -292,7 +292,7 @@ class TopicModel:
         if len(units) == 0:
             return units.assign(topic=[], label=[], probability=[], similarity=[])
         topics = np.asarray(self.topic_ids_)[(vectors @ self.centroids_.T).argmax(1)]
-        similarity, probability = clustering.soft_assign(vectors, topics, self.centroids_,
+        similarity, probability = geometry.soft_assign(vectors, topics, self.centroids_,
                                                          self.topic_ids_)
         out = units.copy()
         out["topic"] = topics

@@ -112,16 +112,20 @@ def exact_knn(embeddings: np.ndarray, k: int, block: int = 1024) -> tuple:
 
 
 def reduction_key(embeddings: np.ndarray, umap) -> str:
-    """sha1 of the embeddings' bytes, dtype and shape, UMAP's parameters and the versions."""
+    """sha1 of the embeddings' bytes, dtype and shape, UMAP's parameters and the versions
+    (the libraries' and this module's code, :func:`~convolab.embedding_cache.code_version`)."""
     import numba
     import pynndescent
     import umap as umap_package
+
+    from ..embedding_cache import code_version
 
     data = np.ascontiguousarray(embeddings)
     h = hashlib.sha1()
     h.update(repr((str(data.dtype), data.shape, sorted(umap.get_params().items()),
                    umap_package.__version__, pynndescent.__version__, numba.__version__,
-                   np.__version__, _neighbours(umap))).encode())
+                   np.__version__, _neighbours(umap), code_version("topics/reduction.py"))
+                  ).encode())
     h.update(memoryview(data).cast("B"))
     return h.hexdigest()
 
