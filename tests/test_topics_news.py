@@ -38,5 +38,7 @@ def test_news_classes_are_found_without_being_told_how_many(per_subtheme, n_arti
     assignments = model.assignments_
     truth = assignments["doc_id"].str.split("-").str[0]
     assert len(frame) == len(assignments) == n_articles
+    # Measured on seeds 0-2 and on two copies of the embeddings nudged by float rounding
+    # (x 1 + 1e-6 N(0, 1)): 5 topics and NMI 0.90-0.91 (even), 0.87-0.91 (uneven) every time.
     assert 5 <= len(model.topic_ids_) <= 12
     assert normalized_mutual_info_score(truth, assignments["topic"]) >= 0.75
