@@ -54,6 +54,7 @@ Prints two tables (``python benchmarks/bench_validity.py [--backends minilm stat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import itertools
 import sys
@@ -141,23 +142,34 @@ VARIANTS = {"old": ({"n_init": 1}, {"coarsen": False}, {"MIN_UNITS_PER_TERM": 1}
             "consensus": ({}, {"coarsen": False}, {}), "new": ({}, {}, {})}
 
 
+@contextlib.contextmanager
+def clustering_with(**settings):
+    """``clustering.cluster`` with ``settings`` as its defaults, inside the ``with`` block."""
+    from convolab.topics import clustering
+
+    original = clustering.cluster
+    clustering.cluster = functools.partial(original, **settings)
+    try:
+        yield
+    finally:
+        clustering.cluster = original
+
+
 def topic_row(corpus, unit: str, backend: str, variant: str) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     import convolab as cl
-    from convolab.topics import clustering, representation
+    from convolab.topics import representation
 
-    original = clustering.cluster
     settings, model_settings, terms = VARIANTS[variant]
     defaults = {name: getattr(representation, name) for name in terms}
-    clustering.cluster = functools.partial(original, **settings)
     vars(representation).update(terms)
     try:
-        fits = [cl.TopicModel(unit=unit, embedding=backend, random_state=s, **model_settings)
-                .fit(corpus) for s in SEEDS]
-        evaluation = fits[0].evaluate()
+        with clustering_with(**settings):
+            fits = [cl.TopicModel(unit=unit, embedding=backend, random_state=s,
+                                  **model_settings).fit(corpus) for s in SEEDS]
+            evaluation = fits[0].evaluate()
     finally:
-        clustering.cluster = original
         vars(representation).update(defaults)
     labels = [f.assignments_["topic"].to_numpy() for f in fits]
     row = {"topics": "/".join(str(len(f.topic_ids_)) for f in fits),
@@ -276,7 +288,6 @@ def nudge_table(proxy_names=None) -> pd.DataFrame:
 
     import convolab as cl
     from convolab.embeddings import embed
-    from convolab.topics import clustering
 
     rows = []
     for name, corpus, unit in proxies():
@@ -289,15 +300,11 @@ def nudge_table(proxy_names=None) -> pd.DataFrame:
                   for _ in range(3)]
         for schedule in ("before", "now"):
             n_init = old_runs(len(vectors)) if schedule == "before" else "auto"
-            original = clustering.cluster
-            clustering.cluster = functools.partial(original, n_init=n_init)
-            try:
-                exact = [model._cluster(vectors, seed)[0] for seed in SEEDS]
-                moved = [model._cluster(v, 0)[0] for v in nudged]
+            with clustering_with(n_init=n_init):
+                first, _, how = model._cluster(vectors, SEEDS[0])
+                exact = [first] + [model._cluster(vectors, seed)[0] for seed in SEEDS[1:]]
+                moved = [model._cluster(v, SEEDS[0])[0] for v in nudged]
                 moved_other = [model._cluster(nudged[0], seed)[0] for seed in SEEDS[1:]]
-                how = model._cluster(vectors, 0)[2]
-            finally:
-                clustering.cluster = original
             agree = [ari(exact[0], m) for m in moved]
             runs = how.split(" runs", 1)[0].rsplit(" ", 1)[-1] if "consensus" in how else "1"
             rows.append({"proxy": name, "units": len(vectors), "schedule": schedule,

@@ -49,7 +49,6 @@ def code_version(*files: str) -> str:
     return h.hexdigest()[:12]
 
 
-
 class EmbeddingCache:
     """Vectors keyed by text sha1 in one SQLite file per model and code version
     (``embeddings/<fingerprint>/code-<version>/vectors.sqlite``, :func:`code_version`).

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import consensus, granularity
-from .geometry import centroids
+from .geometry import centroids, nearest
 from .reduction import exact_knn, reduce
 
 #: Below this many units no clustering result means anything; the error says what to do.
@@ -333,8 +333,8 @@ def _run(embeddings, p: ClusterPlan, method, n_topics, reduce_outliers, random_s
                          "clustering='auto' (falls back to k-means).")
     if reduce_outliers and 0 < raw_outliers < 1:
         ids = sorted(set(labels.tolist()) - {-1})
-        nearest = np.asarray(ids)[(embeddings @ centroids(embeddings, labels, ids).T).argmax(1)]
-        labels = np.where(labels == -1, nearest, labels)
+        means = centroids(embeddings, labels, ids)
+        labels = np.where(labels == -1, nearest(embeddings, means, ids), labels)
         how += f"; {raw_outliers:.0%} outliers moved to their nearest topic"
     return labels, raw_outliers, how, not hasattr(clusterer, "n_clusters")
 
@@ -354,7 +354,7 @@ def _extend(everything: np.ndarray, rows: np.ndarray, sample: np.ndarray,
     step = 65_536  # bounds the units x topics similarity block
     means = centroids(sample, labels, ids).astype(everything.dtype)
     for start in range(0, len(everything), step):
-        out[start:start + step] = ids[(everything[start:start + step] @ means.T).argmax(1)]
+        out[start:start + step] = nearest(everything[start:start + step], means, ids)
     out[rows] = labels
     return out
 

@@ -44,7 +44,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .geometry import centroids
+from .geometry import centroids, nearest
 
 #: The consensus is checked after this many runs, when fewer than :func:`max_runs`.
 CHECKS = (16, 32, 64, 128)
@@ -180,10 +180,9 @@ def combine(label_runs: list[np.ndarray], embeddings: np.ndarray, min_size: int,
     settled = np.isin(groups, kept)
     if not settled.all():
         if reduce_outliers:
-            means = centroids(embeddings, groups, kept)
-            nearest = np.asarray(kept)[(embeddings[~settled] @ means.T).argmax(1)]
             groups = groups.copy()
-            groups[~settled] = nearest
+            groups[~settled] = nearest(embeddings[~settled],
+                                       centroids(embeddings, groups, kept), kept)
         else:
             groups = np.where(settled, groups, -1)
     number = {g: i for i, g in enumerate(kept)}

@@ -31,6 +31,11 @@ def soft_assign(embeddings: np.ndarray, labels: np.ndarray, means: np.ndarray,
     return similarity, probability
 
 
+def nearest(vectors: np.ndarray, means: np.ndarray, topic_ids) -> np.ndarray:
+    """The id (from ``topic_ids``) of each vector's most similar centroid in ``means``."""
+    return np.asarray(topic_ids)[(vectors @ means.T).argmax(1)]
+
+
 def centroids(embeddings: np.ndarray, labels: np.ndarray, topic_ids) -> np.ndarray:
     """Each topic's mean embedding, scaled to unit length (one row per id in ``topic_ids``)."""
     return np.stack([_unit_length(embeddings[labels == t].mean(0)) for t in topic_ids])

@@ -291,7 +291,7 @@ class TopicModel:
                         progress=self.progress)
         if len(units) == 0:
             return units.assign(topic=[], label=[], probability=[], similarity=[])
-        topics = np.asarray(self.topic_ids_)[(vectors @ self.centroids_.T).argmax(1)]
+        topics = geometry.nearest(vectors, self.centroids_, self.topic_ids_)
         similarity, probability = geometry.soft_assign(vectors, topics, self.centroids_,
                                                          self.topic_ids_)
         out = units.copy()
