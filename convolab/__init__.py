@@ -29,11 +29,12 @@ from .sentiment import (
     training_report,
 )
 from .topics import METRICS as TOPIC_METRICS
-from .topics import TopicModel
+from .topics import TopicModel, shared_evaluation, shared_topic_model
 
 __version__ = "0.1.0"
 
 __all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPIC_METRICS",
+           "shared_topic_model", "shared_evaluation",
            "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
            "evaluate_sentiment", "training_report", "compare", "over_time", "render_reports",
            "ReportError", "narrative", "__version__"]

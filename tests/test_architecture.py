@@ -113,6 +113,7 @@ def test_no_module_is_too_long_to_read_in_one_sitting():
 
 
 PUBLIC_API = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPIC_METRICS",
+              "shared_topic_model", "shared_evaluation",
               "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
               "evaluate_sentiment", "training_report", "compare", "over_time", "render_reports",
               "ReportError", "narrative", "__version__"]

@@ -70,8 +70,9 @@ def test_compare_is_deterministic_and_names_the_columns_it_can_use():
     again = cl.compare(tm, scores, documents, by="author", n_permutations=199, random_state=3)
     pd.testing.assert_frame_equal(first.tests, again.tests)
     pd.testing.assert_frame_equal(first.shares, again.shares)
-    with pytest.raises(ValueError, match=r"no column 'region'.*two or more groups: author, "
-                                         r"date"):
+    # Only author has two groups of MIN_DOCUMENTS (12 and 12); the dates are all different.
+    with pytest.raises(ValueError, match=r"no column 'region'.*two or more groups of 10 or more "
+                                         r"documents: author$"):
         cl.compare(tm, scores, documents, by="region")
     with pytest.raises(ValueError, match=r"'source' puts every document in one group"):
         cl.compare(tm, scores, documents, by="source")
@@ -108,3 +109,96 @@ def test_document_level_bootstrap_is_wider_than_the_sentence_one_and_needs_two_d
     assert by_document["n_docs"] == 4
     one = cl.sentiment_by(scores[scores["doc_id"] == "a"], by="topic", cluster="doc_id")
     assert one[["ci_low", "ci_high"]].isna().all(axis=None) and one["n_docs"].iloc[0] == 1
+
+
+# --- no statement rests on a small group ---------------------------------------------------------
+
+def test_groups_smaller_than_min_documents_are_listed_not_tested():
+    from convolab.compare import MIN_DOCUMENTS
+
+    # A and B (10 each) are compared; a third author with 3 documents, however different, is
+    # listed as too small; "unknown" is no group at all.
+    authors = ["A"] * 10 + ["C"] * 2 + ["B"] * 10 + ["C", "unknown"]
+    tm, scores, documents = known_answer(authors=authors)
+    result = cl.compare(tm, scores, documents, by="author", n_permutations=199)
+    groups = result.groups.set_index("group")
+    assert list(groups.index) == ["A", "B", "C"] and result.min_docs == MIN_DOCUMENTS == 10
+    assert list(groups["enough"]) == [True, True, False] and groups.loc["C", "n_docs"] == 3
+    assert result.n_missing == 1
+    assert set(result.shares["group"]) == set(result.tone["group"]) == {"A", "B"}
+    tested = result.tests.dropna(subset=["higher"])
+    assert set(tested["higher"]) | set(tested["lower"]) <= {"A", "B"}
+    # Lowered knowingly, the small group is tested.
+    lowered = cl.compare(tm, scores, documents, by="author", min_docs=3, n_permutations=199)
+    assert set(lowered.tone["group"]) == {"A", "B", "C"} and lowered.groups["enough"].all()
+    with pytest.raises(ValueError, match=r"'author' has 0 group\(s\) of 11 or more"):
+        cl.compare(tm, scores, documents, by="author", min_docs=11)
+
+
+def test_over_time_tests_only_periods_of_min_documents():
+    tm, scores, documents = known_answer()
+    documents["date"] = ["2019-05-01"] * 12 + ["2021-05-01"] * 9 + ["2020-05-01"] * 3
+    with pytest.raises(ValueError, match="only 1 period"):
+        cl.over_time(tm, scores, documents, n_permutations=199)
+    result = cl.over_time(tm, scores, documents, min_docs=3, n_permutations=199)
+    assert result.groups["enough"].all() and result.min_docs == 3
+
+
+# --- the default column ----------------------------------------------------------------------------
+
+def _documents(n: int = 60, **columns) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(n)], "text": "x", **columns})
+
+
+def test_default_column_is_a_few_well_filled_groups_not_an_id():
+    from convolab.compare import assess_columns, choose_column
+
+    rng = np.random.default_rng(0)
+    documents = _documents(
+        author=[f"{1000000 + i}" for i in range(60)],                   # one per document
+        source=["indUnk"] * 20 + ["Student"] * 25 + ["Arts"] * 12 + ["Law"] * 3,
+        gender=["female", "male"] * 30,
+        age=[str(a) for a in rng.integers(13, 48, 60)],
+        date="2004-05-01")
+    table = assess_columns(documents).set_index("column")
+    assert table.loc["author", "verdict"] == "id-like"
+    # indUnk is no group: Student and Arts hold 37 of 60 documents, Law (3) is too small.
+    assert table.loc["source", "verdict"] == "low coverage"
+    assert table.loc["source", "n_unknown"] == 20 and table.loc["source", "small"] == {"Law": 3}
+    assert table.loc["age", "by"] == "age band"
+    assert table.loc["age", "verdict"] == "candidate"
+    assert "date" not in table.index                                    # compared over time
+    # gender and the age bands cover every document; gender's smallest group is larger.
+    assert table.loc["gender", "verdict"] == "chosen" and choose_column(documents) == "gender"
+    assert choose_column(documents.drop(columns="gender")) == "age band"
+    assert choose_column(documents[["doc_id", "text", "author"]]) is None
+
+
+def test_age_bands_are_survey_bands_joined_until_each_has_min_documents():
+    from convolab.compare import group_values
+
+    ages = [15] * 12 + [20] * 12 + [30] * 12 + [40] * 6 + [47] * 5 + [52] * 2
+    documents = _documents(len(ages), age=[str(a) for a in ages])
+    bands = group_values(documents, "age band")
+    assert list(bands.cat.categories) == ["15–17", "18–24", "25–34", "35+"]
+    assert bands.value_counts(sort=False).tolist() == [12, 12, 12, 13]
+    assert bands.iloc[-1] == "35+"
+    # compare accepts the band by name, in band order.
+    tm, scores, _ = known_answer()
+    small = documents.iloc[:24].assign(doc_id=[f"d{i:02d}" for i in range(24)])
+    result = cl.compare(tm, scores, small, by="age band", n_permutations=99)
+    assert list(result.groups["group"]) == ["15–17", "18–24"]
+    with pytest.raises(ValueError, match=r"no column 'height band' \(nor a numeric column"):
+        cl.compare(tm, scores, small, by="height band")
+
+
+def test_too_many_groups_and_author_names_are_not_banded():
+    from convolab.compare import assess_columns
+
+    documents = _documents(140, source=[f"s{i % 14}" for i in range(140)],
+                           author=[str(100 + i % 20) for i in range(140)])
+    table = assess_columns(documents).set_index("column")
+    assert table.loc["source", "verdict"] == "too many groups"       # 14 groups of 10
+    # Digits, but an author: never cut into numeric bands; 20 authors of 7 posts each.
+    assert table.loc["author", "by"] == "author"
+    assert table.loc["author", "verdict"] == "no two groups"

@@ -183,8 +183,9 @@ def test_nothing_differs_says_so_and_why():
 def test_too_few_documents_to_reach_significance_is_computed():
     tm, scores, documents = known_answer()
     few = documents[documents["doc_id"].isin(["d00", "d01", "d02", "d21", "d22", "d23"])]
+    # min_docs lowered knowingly: by default groups of 3 are listed, not tested.
     result = cl.compare(tm, scores[scores["doc_id"].isin(few["doc_id"])], few, by="author",
-                        n_permutations=999)
+                        min_docs=3, n_permutations=999)
     story = describe_comparison(result, n_permutations=999)
     # Three documents per author: C(6, 3) = 20 relabellings, two of which (the swap) give the
     # same statistic, so no p-value can be below 2/20.
@@ -212,7 +213,8 @@ def test_over_time_names_thin_periods_and_states_differences():
     story = describe_over_time(result, n_permutations=999)
     assert story.facts["periods"] == {"2019": 12, "2020": 1, "2021": 11}
     assert story.facts["thin"] == ["2020"] and story.facts["period_word"] == "year"
-    assert "1 year has fewer than 2 documents (2020 (1))" in story.text
+    assert "1 year has fewer than 10 documents (2020 (1))" in story.text
+    assert story.facts["min_docs"] == 10 and "2020" not in story.facts["groups"]
     assert "gaps, not zeros" in story.text
     assert {(d["measure"], d["topic"]) for d in story.facts["differences"]} == \
         {("share", 0), ("share", 1), ("tone", None)}
@@ -238,23 +240,34 @@ def test_skip_wording_names_columns_and_why_none_qualifies():
                               "date": ["2007-05-17", None, None, None, "2024-11-22"]})
     assert choose_group_by(documents) is None
     story = describe_no_comparison(documents)
-    assert story.facts["qualifying"] == []
-    assert story.facts["columns"]["author"] == {"n_values": 4, "n_missing": 1, "groups": {}}
-    assert story.facts["columns"]["source"]["groups"] == {"Blog": 2}
-    assert "*author*: 4 distinct values, none shared by 2 or more documents" in story.text
-    assert "only one of them (*Blog*, 2 documents)" in story.text
+    assert story.facts["qualifying"] == [] and story.facts["min_docs"] == 10
+    assert story.facts["columns"]["author"] == {"by": "author", "verdict": "no two groups",
+                                                "n_values": 4, "n_missing": 1, "groups": {}}
+    assert "*author*, 4 distinct values, none with 10 or more documents (the largest has 1)" \
+        in story.text
+    assert "*source*, 2 distinct values, none with 10 or more" in story.text
     assert "None qualifies." in story.text and "date" not in story.facts["columns"]
+    # With the bar lowered knowingly, Blog (2) is a group, but the only one.
+    lowered = describe_no_comparison(documents, min_docs=2)
+    assert lowered.facts["columns"]["source"]["groups"] == {"Blog": 2}
+    assert "only one of its 2 values (*Blog*, 2 documents) has 2 or more" in lowered.text
     missing = describe_no_comparison(documents, "region")
     assert missing.facts["missing_column"] and "no column *region*" in missing.text
+    unusable = describe_no_comparison(documents, "source")
+    assert "cannot be compared by *source*: none of its 2 values has 10" in unusable.text
     time = describe_no_time(documents, "YS")
     assert time.facts["periods"] == {"2007": 1, "2024": 1} and time.facts["n_enough"] == 0
     assert "2 of the 5 documents have a readable date" in time.text
-    assert "none has that many" in time.text
+    assert "with 10 or more documents each; none has that many" in time.text
     assert "switched off" in describe_no_time(documents, None).text
     assert "no date" in describe_no_time(documents.drop(columns="date")).text
     assert "not a pandas period alias" in describe_no_time(documents, "fortnightly").text
     bare = describe_no_comparison(documents[["doc_id", "text"]])
     assert "no metadata beyond their text" in bare.text
+    scope = describe_comparison_scope(documents, None, "YS")
+    assert not scope.facts["compared"] and "compared by" not in scope.text
+    assert "no metadata column has two values shared by 10 or more documents" in scope.text
+    assert "No year has 10 or more documents, so nothing is compared over time" in scope.text
 
 
 def test_scope_and_sizes_follow_the_metadata():
@@ -268,7 +281,48 @@ def test_scope_and_sizes_follow_the_metadata():
     scope = describe_comparison_scope(documents, "author", "YS")
     assert scope.facts["groups"] == {"A": 12, "B": 12} and scope.facts["chosen"] == "default"
     assert scope.facts["periods"] == {"2019": 12, "2020": 12}
-    assert "compared by *author*" in scope.text and "2019 (12) and 2020 (12)" in scope.text
+    assert "Groups are compared by *author*: *A* (12 documents) and *B* (12 documents)" \
+        in scope.text
+    assert "It was chosen by default: it gives 2 groups of 10 or more documents holding 100% " \
+        "of the documents, and it is the only column that qualifies" in scope.text
+    assert "Not used: *source*, one value (*blog*)" in scope.text
+    assert "2019 (12) and 2020 (12)" in scope.text
+    # An explicit group_by wins; one that cannot be used is said in one sentence.
+    chosen = describe_comparison_scope(documents, "source", "YS", group_by="source")
+    assert not chosen.facts["compared"] and chosen.facts["chosen"] == "parameter"
+    assert ("The group\\_by parameter names *source*, which cannot be used: every document "
+            "with a value in *source* has the same one (*blog*); so no group comparison is "
+            "made (columns that could be: *author*).") in chosen.text
+
+
+def test_scope_names_the_column_chosen_why_and_the_other_candidates():
+    rng = np.random.default_rng(1)
+    n = 80
+    documents = pd.DataFrame({
+        "doc_id": [f"d{i}" for i in range(n)], "text": "x",
+        "author": [str(5000 + i) for i in range(n)],
+        "source": ["indUnk"] * 30 + ["Student"] * 30 + ["Arts"] * 14 + ["Law"] * 6,
+        "gender": ["female"] * 44 + ["male"] * 36,
+        "age": [str(a) for a in rng.integers(13, 45, n)],
+        "date": ["2001-03-01"] * 3 + ["2004-03-01"] * (n - 3)})
+    assert choose_group_by(documents) == "gender"
+    scope = describe_comparison_scope(documents, "gender", "YS")
+    text = scope.text
+    assert "Groups are compared by *gender*: *female* (44 documents) and *male* (36" in text
+    assert "its smallest group is the largest" in text
+    assert "Other candidate (set the group\\_by parameter to use one): *age band* (age in " \
+           "bands)" in text
+    assert "*author*, id-like: 80 distinct values for 80 documents" in text
+    assert "*source*, 2 groups of 10 or more documents holding only 55% of the documents " \
+           "(30 have no known value and 6 are in 1 value with fewer than 10)" in text
+    assert "Years with fewer than 10 documents are not compared or tested: 2001 (3)" in text
+    assert scope.facts["columns"]["age"] == {"by": "age band", "verdict": "candidate"}
+    by_source = describe_comparison_scope(documents, "source", "YS", group_by="source")
+    assert by_source.facts["too_small"] == {"Law": 6} and by_source.facts["n_unknown"] == 30
+    assert "Left out of the group comparison: 6 documents in 1 value with fewer than 10 " \
+           "documents, too small to test (*Law* (6)) and 30 documents with no known source" \
+           in by_source.text
+    assert "by default the report would compare by *gender*" in by_source.text
 
 
 def test_narrative_reexports_the_compare_module():
@@ -361,10 +415,13 @@ def test_group_sizes_plot_marks_what_can_be_compared():
 
     documents = pd.DataFrame({"doc_id": list("abcdefghij"), "text": "x",
                               "author": list("aabbcdefgh"), "date": "2020-01-01"})
-    ax = plot_group_sizes(comparison_sizes(documents, "author", "YS"))
+    ax = plot_group_sizes(comparison_sizes(documents, "author", "YS", min_docs=2), min_docs=2)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[:2] == ["author: a", "author: b"]
     assert labels[-2:] == ["author: … 2 more values", "period: 2020"]
+    # By default a group needs MIN_DOCUMENTS: no value of author is one.
+    ax = plot_group_sizes(comparison_sizes(documents, "author", "YS"))
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "author: 8 values, each < 10 docs"
     plt.close("all")
 
 
@@ -431,11 +488,16 @@ def test_many_differences_are_stated_largest_first_and_the_rest_counted():
 def test_notebook_markdown_states_no_result():
     import nbformat
 
+    from convolab.compare import MAX_GROUPS, MIN_COVERAGE, MIN_DOCUMENTS
+
     nb = nbformat.read(ROOT / "notebooks" / "05-compare.ipynb", as_version=4)
+    # The rule's own constants may be stated (and must follow them: a changed constant fails
+    # here until the text is updated); no number computed from a corpus may.
+    rule = {str(MIN_DOCUMENTS), str(MAX_GROUPS), f"{100 * MIN_COVERAGE:.0f}"}
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             stated = set(re.findall(r"\d+(?:\.\d+)?", cell.source)) - {"0", "1", "2", "95",
-                                                                       "0.05", "100"}
+                                                                       "0.05", "100"} - rule
             assert not stated, f"{stated} in {cell.source[:80]!r}"
         else:
             assert cell.outputs == [] and cell.execution_count is None

@@ -89,7 +89,93 @@ def test_a_topic_of_questions_without_shared_words_is_a_style():
     plain = pd.Series([q.replace("?", ".") + " It was long ago and far away from here."
                        for q in QUESTIONS] + BREAD)
     assert style.style_labels(plain, labels, terms, representation.analyze) == \
-        {0: ("mixed", "mixed: no shared words")}
+        {0: ("mixed", "mixed: no words of its own")}
+
+
+def _sentences(rng, words: list[str], n: int, holding: int, filler: list[str]) -> list[str]:
+    """``n`` sentences of ``filler`` words; the first ``holding`` also hold one of ``words``."""
+    out = []
+    for i in range(n):
+        picked = list(rng.choice(filler, 6))
+        if i < holding:
+            picked[2] = words[i % len(words)]
+        out.append(" ".join(picked).capitalize() + ".")
+    return out
+
+
+FILLER = ["evening", "neighbour", "window", "letter", "morning", "garden", "parcel", "street",
+          "kitchen", "yesterday", "corner", "weather", "stairs", "station", "journey", "river"]
+
+
+def _kinds(topics: dict[str, tuple[list[str], int, int]], rng_seed: int = 0):
+    """Units of each topic (name: its top terms, size, units holding one) and their kinds."""
+    rng = np.random.default_rng(rng_seed)
+    texts, labels, terms = [], [], []
+    for t, (top, n, holding) in enumerate(topics.values()):
+        texts += _sentences(rng, top, n, holding, FILLER)
+        labels += [t] * n
+        terms += [(t, r, w) for r, w in enumerate(top)]
+    texts, labels = pd.Series(texts), np.array(labels)
+    table = pd.DataFrame(terms, columns=["topic", "rank", "term"])
+    analyze = representation.analyzer()
+    return (style.style_labels(texts, labels, table, analyze),
+            style.term_evidence(texts, labels, table, analyze).set_index("topic"))
+
+
+def test_a_theme_whose_words_few_units_hold_is_a_subject_when_no_other_unit_holds_them():
+    # Real themes of short sentences: a quarter of the food topic's units name food (the old
+    # rule, coverage >= 0.3 alone, called it a remainder), but no other unit does.
+    kinds, evidence = _kinds({"food": (["cheese", "dinner", "meat", "bread", "soup"], 40, 10),
+                              "other": (["parcel", "station", "letter", "river", "stairs"],
+                                        120, 120)})
+    assert evidence.loc[0, "coverage"] == 0.25 < style.MIN_TERM_COVERAGE
+    # (10.5 / 41) / (0.5 / 121) = 62: nine times the bar of 7.
+    assert evidence.loc[0, "distinctiveness"] == pytest.approx(62, abs=1)
+    assert 0 not in kinds
+
+
+def test_a_topic_whose_words_are_as_common_elsewhere_is_a_remainder():
+    # "people, time, ..." in a quarter of its units and in a fifth of the others' units:
+    # distinctiveness 1.2, a sixth of the bar; no form sets it apart.
+    words = ["people", "time", "place", "friend", "home"]
+    kinds, evidence = _kinds({"vague": (words, 40, 10), "other": (words, 120, 24)})
+    assert evidence.loc[0, "distinctiveness"] < style.MIN_DISTINCTIVENESS / 5
+    assert kinds[0] == ("mixed", "mixed: no words of its own")
+
+
+def test_short_replies_are_a_style_even_with_words_of_their_own():
+    # One-word replies hold words no other unit holds ("nope", "yeah"): distinctive, but few
+    # of them hold any (a fifth) and they are short (a quarter of the mean length): a style.
+    replies = pd.Series(["Nope.", "Yeah.", "Okay then.", "Sure.", "Fine.", "Right.", "Hm.",
+                         "Wow!", "Well.", "Maybe."] * 2)
+    long = pd.Series(_sentences(np.random.default_rng(0), ["parcel"], 60, 60, FILLER))
+    texts = pd.concat([replies, long], ignore_index=True)
+    labels = np.repeat([0, 1], [20, 60])
+    table = pd.DataFrame({"topic": [0, 0, 1], "rank": [0, 1, 0],
+                          "term": ["nope", "yeah", "parcel"]})
+    evidence = style.term_evidence(texts, labels, table, representation.analyze) \
+        .set_index("topic")
+    assert evidence.loc[0, "coverage"] == 0.2
+    assert evidence.loc[0, "distinctiveness"] > 3 * style.MIN_DISTINCTIVENESS  # (4.5/21)/(0.5/61)
+    assert style.style_labels(texts, labels, table, representation.analyze) == \
+        {0: ("style", "style: short sentences")}
+    # Were a third of them to hold one (coverage 0.3), their words would make them a subject.
+    more = texts.copy()
+    more[[3, 13]] = ["Nope, sure.", "Yeah, sure."]
+    assert 0 not in style.style_labels(more, labels, table, representation.analyze)
+
+
+def test_most_units_holding_a_corpus_mark_make_a_style_whatever_their_words():
+    texts = pd.Series([f"urlLink {w} of the harbour." for w in ["news", "pictures"] * 5] +
+                      _sentences(np.random.default_rng(1), ["parcel"], 60, 60, FILLER))
+    labels = np.repeat([0, 1], [10, 60])
+    table = pd.DataFrame({"topic": [0, 0, 1], "rank": [0, 1, 0],
+                          "term": ["news", "harbour", "parcel"]})
+    analyze = representation.analyzer(("urllink",))
+    assert style.term_evidence(texts, labels, table, analyze)["coverage"].tolist()[0] == 1
+    assert style.style_labels(texts, labels, table, analyze, marks=["urllink"]) == \
+        {0: ("style", "style: sentences holding a corpus mark")}
+    assert style.style_labels(texts, labels, table, analyze) == {}  # no marks: a subject
 
 
 @pytest.mark.parametrize("text, form", [("Really?", "questions"), ("“Who knows?”", "questions"),
@@ -98,3 +184,9 @@ def test_a_topic_of_questions_without_shared_words_is_a_style():
 def test_forms_are_read_from_the_text(text, form):
     row = style.forms(pd.Series([text])).iloc[0]
     assert row[form] and row.drop([form, "words"]).sum() == 0
+
+
+def test_a_mark_is_a_form_only_where_it_stands_as_a_token():
+    marked = style.forms(pd.Series(["See urlLink here.", "An urllinked page.", "Plain."]),
+                         ["urllink"])["mark"]
+    assert marked.tolist() == [True, False, False]

@@ -446,11 +446,14 @@ def test_scorer_validation_without_numbers():
 
 # --- themes × tone ----------------------------------------------------------------------------------
 
-def _topic_tone(means=(0.3, -0.2, 0.05), lows=(0.1, -0.3, -0.1), highs=(0.5, -0.1, 0.2)):
+def _topic_tone(means=(0.3, -0.2, 0.05), lows=(0.1, -0.3, -0.1), highs=(0.5, -0.1, 0.2),
+                n_docs=(12, 12, 12)):
+    """As :func:`convolab.topic_sentiment` returns it: each theme found in ``n_docs`` documents
+    (enough to be judged, by default: :data:`convolab.compare.MIN_DOCUMENTS` is 10)."""
     rows = []
-    for t, (m, lo, hi) in enumerate(zip(means, lows, highs)):
+    for t, (m, lo, hi, d) in enumerate(zip(means, lows, highs, n_docs)):
         rows.append({"topic": t, "label": ["care", "waiting", HOSTILE][t], "n_units": 5, "n": 5,
-                     "mean": m, "ci_low": lo, "ci_high": hi,
+                     "mean": m, "ci_low": lo, "ci_high": hi, "n_docs": d,
                      "most_positive": f"good {t}", "most_positive_score": m + 0.2,
                      "most_positive_doc_id": "a", "most_positive_sent_id": t,
                      "most_negative": f"bad {t} {HOSTILE}", "most_negative_score": m - 0.2,
@@ -470,7 +473,7 @@ def test_topic_tone_names_warmest_and_most_critical_with_evidence():
     assert (story.facts["n_above_zero"], story.facts["n_below_zero"],
             story.facts["n_include_zero"]) == (1, 1, 1)
     assert "most warmly told is *care* (topic 0): mean +0.30 (95% CI +0.10 to +0.50, 5 " \
-           "sentences)" in story.text
+           "sentences in 12 documents)" in story.text
     assert "“good 0” — *Alpha &lt;script" in story.text
     assert "most critically told is *waiting* (topic 1): mean −0.20" in story.text
     _no_markup(story.text)
@@ -485,6 +488,47 @@ def test_style_topics_are_not_ranked_among_the_themes():
     only_styles = describe_topic_tone(table.assign(kind="style"), DOCUMENTS)
     assert only_styles.facts["warmest"]["topic"] == 0 and only_styles.facts["not_ranked"] == []
     _no_markup(story.text)
+
+
+def test_a_theme_in_too_few_documents_is_not_judged_nor_named_warmest():
+    from convolab.compare import MIN_DOCUMENTS
+
+    # care is the warmest and its interval excludes zero, but it is found in 3 documents.
+    table = _topic_tone(n_docs=(3, 12, MIN_DOCUMENTS))
+    story = describe_topic_tone(table, DOCUMENTS)
+    assert story.facts["n_judged"] == 2 and story.facts["few_documents"] == ["care"]
+    assert story.facts["n_above_zero"] == 0 and story.facts["above_zero"] == []
+    assert story.facts["warmest"]["topic"] == 2  # the warmest of the themes with enough
+    assert story.text.startswith(f"Of the 2 themes found in {MIN_DOCUMENTS} or more documents")
+    assert f"1 theme is found in fewer than {MIN_DOCUMENTS} documents (*care*): too few to " \
+           "resample, so its mean describes those documents only" in story.text
+    evidence = describe_topic_tone_evidence(table, DOCUMENTS)
+    assert [t["side"] for t in evidence.facts["topics"]] == ["few", "below", "includes", "few"]
+    assert f"found in fewer than {MIN_DOCUMENTS} documents, so not judged" in evidence.text
+    # The seed corpus: five essays, so no theme reaches the minimum and none is judged.
+    seed = describe_topic_tone(_topic_tone(n_docs=(3, 2, 5)), DOCUMENTS)
+    assert seed.facts["n_judged"] == 0 and seed.facts["n_above_zero"] == 0
+    assert seed.text.startswith(f"No theme is found in {MIN_DOCUMENTS} or more documents, so no "
+                                "theme's tone is judged")
+    assert seed.facts["warmest"]["topic"] == 0  # still described, as these essays' means
+    # Without n_docs (intervals that resample sentences) the table is taken as it is.
+    bare = describe_topic_tone(table.drop(columns="n_docs"), DOCUMENTS)
+    assert bare.facts["n_few_documents"] == 0 and bare.facts["n_above_zero"] == 1
+
+
+def test_confident_topic_tone_keeps_only_confident_units():
+    from convolab.narrative import confident_topic_tone
+
+    tm, scores = _model(), _scores()
+    tm.assignments_ = tm.assignments_.assign(probability=[0.9, 0.2] * 7 + [0.9])
+    table = confident_topic_tone(tm, scores, min_probability=0.5)
+    kept = tm.assignments_[tm.assignments_["probability"] >= 0.5]
+    joined = scores.merge(kept[["doc_id", "sent_id", "topic"]], on=["doc_id", "sent_id"])
+    expected = joined.groupby("topic")["sentiment"].mean()
+    assert table.set_index("topic")["mean"].to_dict() == pytest.approx(expected.to_dict())
+    assert -1 not in set(table["topic"])
+    with pytest.raises(KeyError, match="probability"):
+        confident_topic_tone(_model(), scores)
 
 
 def test_topic_tone_edge_cases():
@@ -574,7 +618,12 @@ def test_summary_agrees_with_its_parts_and_names_what_excludes_zero():
     assert story.facts["n_intervals_excluding_zero"] == 1 + 2
     assert "Topics are stable (ARI 0.90); their top terms are coherent (NPMI +0.20)" \
         in story.text
-    assert "(essay, above zero)" in story.text and "*waiting* (theme, below zero)" in story.text
+    bottom = story.text.splitlines()[-1]
+    assert bottom.startswith("- **Bottom line.** 1 of the 2 essays reads warmer than neutral "
+                             "(warmest *Alpha &lt;script")
+    assert "and none more critically; the other 1 cannot be told apart from neutral" in bottom
+    assert "of the 3 themes, 1 is told warmly (*care*) and 1 critically (*waiting*)" in bottom
+    assert "Every essay with its interval: the tone report's table" in bottom
     _no_markup(story.text)
     with_chance = pd.concat([evaluation, pd.Series({"coherence_npmi_chance": -0.6})])
     against = summarize_findings(tm, with_chance, by_doc, table, DOCUMENTS)
@@ -587,10 +636,10 @@ def test_summary_agrees_with_its_parts_and_names_what_excludes_zero():
 
 
 def test_narrative_reexports_every_subject_module():
-    from convolab.narrative import corpus, findings, scorers, themes, tone
+    from convolab.narrative import corpus, findings, scorers, theme_detail, theme_tone, themes, tone
 
     seen: dict = {}
-    for module in (corpus, themes, tone, scorers, findings):
+    for module in (corpus, themes, tone, scorers, theme_tone, theme_detail, findings):
         for name in module.__all__:
             assert name in narrative.__all__
             assert getattr(narrative, name) is getattr(module, name)

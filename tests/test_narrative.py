@@ -225,3 +225,20 @@ def test_themes_from_one_document_have_no_interval_and_are_said_so():
     assert sentence.startswith("The one theme with an interval has one that includes zero")
     assert ci_text(float("nan"), float("nan")) == ("no interval: its sentences come from one "
                                                    "document")
+
+
+@given(st.lists(st.text(min_size=1, max_size=80), max_size=400), st.integers(1, 10))
+@settings(max_examples=60, deadline=None)
+def test_a_capped_list_names_at_most_limit_and_counts_the_rest(items, limit):
+    """Lists that grow with the corpus (essays, themes) are cut and counted, never listed."""
+    from convolab.narrative.theme_tone import capped, short
+
+    names = [short(x) for x in items]
+    text = capped(names, limit)
+    shown = names[:limit] if len(names) > limit else names
+    assert text.startswith(shown[0] if shown else "")
+    if len(names) > limit:
+        assert text.endswith(f" and {len(names) - limit} more")
+        assert names[limit] not in text or names[limit] in shown
+    for name in names:  # short labels: cut at a word end, escaped, in italics
+        assert name.startswith("*") and name.endswith("*") and len(name) <= 2 * 50 + 8

@@ -6,7 +6,10 @@ the topic model is used through its fitted attributes only. Imported by ``narrat
 ``plots`` (through the frames it returns), ``report`` and ``cli``.
 """
 
+from .columns import MAX_GROUPS, MIN_COVERAGE, assess_columns, choose_column, group_values
 from .groups import Comparison, compare, group_columns
 from .periods import over_time
+from .stats import MIN_DOCUMENTS
 
-__all__ = ["Comparison", "compare", "group_columns", "over_time"]
+__all__ = ["MAX_GROUPS", "MIN_COVERAGE", "MIN_DOCUMENTS", "Comparison", "assess_columns",
+           "choose_column", "compare", "group_columns", "group_values", "over_time"]

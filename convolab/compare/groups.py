@@ -4,6 +4,12 @@
 document-level intervals and tests (see :mod:`convolab.compare.stats`). It takes the model's
 topic assignments, the sentence scores and the corpus's ``documents`` table, and returns a
 :class:`Comparison` of tidy frames.
+
+No group smaller than ``min_docs`` (:data:`~convolab.compare.stats.MIN_DOCUMENTS`, 10) is
+estimated or tested: such groups are listed in ``Comparison.groups`` with ``enough=False`` and
+left out of every other table, so nothing stated about the comparison can rest on them. Values
+that mean unknown are no group (see :mod:`convolab.compare.columns`, which also chooses the
+default column and cuts numeric columns into bands such as ``"age band"``).
 """
 
 from __future__ import annotations
@@ -16,12 +22,9 @@ import pandas as pd
 from ..sentiment.aggregate import _join_topics, _topic_inputs, _usable
 from ..sentiment.flags import UNSCORED
 from . import stats
+from .columns import BAND, NOT_GROUPS, candidate_by, group_values
+from .stats import MIN_DOCUMENTS
 
-#: Columns of ``corpus.documents`` that are not metadata a researcher would group by: ids,
-#: counts and free text, and ``language``, which is guessed from the text (the scorers read
-#: English only, so tone "by language" would compare a scorer with itself).
-NOT_GROUPS = {"doc_id", "path", "text", "n_words", "n_paragraphs", "n_sentences", "format",
-              "encoding", "title", "url", "notes", "language"}
 ALPHA = 0.05
 
 
@@ -34,7 +37,9 @@ class Comparison:
     by : str
         The grouping column.
     groups : DataFrame
-        ``group, n_docs, n_units, n_sentences``; documents without a value are not in a group.
+        ``group, n_docs, enough, n_units, n_sentences``: every group, those with fewer than
+        ``min_docs`` documents last with ``enough=False`` and no units or sentences counted
+        (they are not estimated or tested); documents without a value are not in a group.
     shares : DataFrame
         ``group, topic, label, n_docs, n_units, share, ci_low, ci_high``: the share of the
         group's units in the topic, interval from resampling the group's documents.
@@ -49,7 +54,9 @@ class Comparison:
         ``higher, lower`` (the groups), ``p_value`` (permutation over documents),
         ``p_adjusted`` (Benjamini–Hochberg over the topics of that measure), ``significant``.
     n_missing : int
-        Documents with no value in ``by`` (left out).
+        Documents with no value in ``by``, or one that means unknown (left out).
+    min_docs : int
+        Documents a group (or period) needed to be estimated and tested.
     """
 
     by: str
@@ -59,6 +66,7 @@ class Comparison:
     topic_tone: pd.DataFrame
     tests: pd.DataFrame
     n_missing: int = 0
+    min_docs: int = 1
 
     def significant(self, alpha: float = ALPHA) -> pd.DataFrame:
         """The tests whose adjusted p-value is below ``alpha``, largest effect first."""
@@ -66,20 +74,24 @@ class Comparison:
         return rows.reindex(rows["effect"].abs().sort_values(ascending=False).index)
 
 
-def group_columns(documents: pd.DataFrame, *, min_docs: int = 1) -> list[str]:
-    """Metadata columns with at least two groups of ``min_docs`` or more documents each."""
+def group_columns(documents: pd.DataFrame, *, min_docs: int = MIN_DOCUMENTS) -> list[str]:
+    """What :func:`compare` can group by: metadata columns (a numeric one with many values as
+    its bands, ``"age band"``) with at least two groups of ``min_docs`` or more documents
+    each, unknown values not counted. The default column is chosen among them by
+    :func:`convolab.compare.columns.choose_column`."""
     out = []
     for column in documents.columns:
         if column in NOT_GROUPS:
             continue
-        counts = documents[column].dropna().astype(str).value_counts()
+        by = candidate_by(documents, column)
+        counts = group_values(documents, by, min_docs=min_docs).value_counts()
         if (counts >= min_docs).sum() >= 2:
-            out.append(column)
+            out.append(by)
     return out
 
 
 def compare(tm, scores: pd.DataFrame, corpus, by: str = "author", *,
-            n_boot: int = stats.N_BOOT, n_permutations: int = stats.N_PERMUTATIONS,
+            min_docs: int = MIN_DOCUMENTS, n_boot: int = stats.N_BOOT, n_permutations: int = stats.N_PERMUTATIONS,
             ci: float = 0.95, random_state: int = 0, exclude_flags=UNSCORED) -> Comparison:
     """Topic shares and tone per group of documents, with intervals and tests.
 
@@ -93,7 +105,13 @@ def compare(tm, scores: pd.DataFrame, corpus, by: str = "author", *,
         A :class:`convolab.Corpus` or its ``documents`` table (``doc_id`` and ``by``).
     by : str
         Column of ``corpus.documents`` naming each document's group (author, source, a date
-        bucket, any metadata column).
+        bucket, any metadata column), or ``"<column> band"`` for a numeric column cut into
+        bands (``"age band"``, see :mod:`convolab.compare.columns`). Values that mean unknown
+        (``indUnk``, ``unknown``, empty) are no group.
+    min_docs : int
+        Groups with fewer documents are listed (``enough=False`` in ``groups``) but not
+        estimated or tested: with fewer, one document can make a difference "significant".
+        Lower it only knowingly.
     n_boot, n_permutations : int
         Bootstrap resamples per interval and permutations per test.
     ci : float
@@ -111,7 +129,7 @@ def compare(tm, scores: pd.DataFrame, corpus, by: str = "author", *,
     ------
     ValueError
         If ``by`` is not a column of the documents (the message lists the columns that can be
-        compared), or the documents fall into fewer than two groups.
+        compared), or fewer than two groups have ``min_docs`` documents.
 
     Examples
     --------
@@ -119,24 +137,49 @@ def compare(tm, scores: pd.DataFrame, corpus, by: str = "author", *,
     >>> result.significant()[["measure", "label", "effect", "p_adjusted"]]  # doctest: +SKIP
     """
     documents = getattr(corpus, "documents", corpus)
-    groups = _group_of(documents, by)
-    return _compare(tm, scores, groups, by, n_boot=n_boot, n_permutations=n_permutations,
-                    ci=ci, random_state=random_state, exclude_flags=exclude_flags)
+    values = _group_of(documents, by, min_docs)
+    counts = values.value_counts()
+    small = counts[(counts > 0) & (counts < min_docs)]
+    result = _compare(tm, scores, values.where(~values.isin(small.index)), by, n_boot=n_boot,
+                      n_permutations=n_permutations, ci=ci, random_state=random_state,
+                      exclude_flags=exclude_flags)
+    small = small.sort_index().sort_values(ascending=False, kind="stable")
+    result.groups = pd.concat(
+        [result.groups.assign(enough=True),
+         pd.DataFrame({"group": [str(g) for g in small.index], "n_docs": small.to_numpy(int),
+                       "enough": False})], ignore_index=True).reindex(
+        columns=["group", "n_docs", "enough", "n_units", "n_sentences"])
+    result.n_missing, result.min_docs = int(values.isna().sum()), min_docs
+    return result
 
 
-def _group_of(documents: pd.DataFrame, by: str) -> pd.Series:
-    if by not in documents.columns or by in ("doc_id", "text"):
-        available = group_columns(documents)
-        raise ValueError(f"the documents have no column {by!r} to compare by; columns with "
-                         f"two or more groups: {', '.join(available) or 'none'}")
-    values = documents.set_index("doc_id")[by]
-    values = values.where(values.notna() & (values.astype(str).str.strip() != ""))
-    if values.dropna().nunique() < 2:
-        available = [c for c in group_columns(documents) if c != by]
-        raise ValueError(f"column {by!r} puts every document in one group "
-                         f"({values.dropna().nunique()} distinct values); columns with two or "
-                         f"more groups: {', '.join(available) or 'none'}")
-    return values.astype(object).where(values.isna(), values.astype(str))
+def _group_of(documents: pd.DataFrame, by: str, min_docs: int) -> pd.Series:
+    """Each document's group (index ``doc_id``), after checking two groups are big enough."""
+    def others() -> str:
+        available = [c for c in group_columns(documents, min_docs=min_docs) if c != by]
+        return (f"columns with two or more groups of {min_docs} or more documents: "
+                f"{', '.join(available) or 'none'}")
+
+    try:
+        values = group_values(documents, by, min_docs=min_docs) if by not in ("doc_id", "text") \
+            else None
+    except KeyError:
+        values = None
+    if values is None:
+        band = f" (nor a numeric column {by[:-len(BAND)]!r} to cut into bands)" \
+            if by.endswith(BAND) else ""
+        raise ValueError(f"the documents have no column {by!r}{band} to compare by; {others()}")
+    values.index = documents["doc_id"].to_numpy()
+    counts = values.value_counts()
+    counts = counts[counts > 0]
+    if len(counts) < 2:
+        raise ValueError(f"column {by!r} puts every document in one group ({len(counts)} "
+                         f"distinct known values); {others()}")
+    if (counts >= min_docs).sum() < 2:
+        raise ValueError(f"column {by!r} has {(counts >= min_docs).sum()} group(s) of "
+                         f"{min_docs} or more documents (min_docs; {len(counts)} distinct "
+                         f"values, the largest with {counts.max()}); {others()}")
+    return values
 
 
 def _compare(tm, scores, groups: pd.Series, by: str, *, n_boot, n_permutations, ci,
@@ -145,7 +188,11 @@ def _compare(tm, scores, groups: pd.Series, by: str, *, n_boot, n_permutations, 
     labels = dict(zip(topics["topic"], topics["label"])) if topics is not None else {}
     labels.setdefault(-1, "outliers")
     docs = groups.dropna()
-    order = sorted(docs.unique(), key=str)
+    if isinstance(docs.dtype, pd.CategoricalDtype):  # bands read in their order
+        order = [c for c in docs.cat.categories if (docs == c).any()]
+        docs = docs.astype(object)
+    else:
+        order = sorted(docs.unique(), key=str)
     doc_index = {d: i for i, d in enumerate(docs.index)}
     codes = np.array([order.index(g) for g in docs])
     topic_ids = sorted(t for t in assignments["topic"].unique() if t != -1)

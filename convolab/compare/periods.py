@@ -13,8 +13,11 @@ import pandas as pd
 from ..sentiment.flags import UNSCORED
 from . import stats
 from .groups import Comparison, _compare
+from .stats import MIN_DOCUMENTS
 
-PERIOD_MIN_DOCS = 2
+#: Documents a period needs to be estimated and tested (the same bar as a group's: a trend
+#: over a year of three posts is one writer's mood).
+PERIOD_MIN_DOCS = MIN_DOCUMENTS
 
 
 def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
@@ -30,7 +33,8 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
     freq : str
         A pandas offset alias for the periods: ``"YS"`` (years), ``"QS"``, ``"MS"``...
     min_docs : int
-        Periods with fewer documents are listed (``enough=False``) but not estimated or tested.
+        Periods with fewer documents are listed (``enough=False``) but not estimated or tested
+        (:data:`~convolab.compare.stats.MIN_DOCUMENTS` by default; lower it only knowingly).
 
     Returns
     -------
@@ -78,7 +82,7 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
         grid = every[["group"]].merge(topics, how="cross")
         setattr(result, name, grid.merge(frame.drop(columns="label"), on=["group", "topic"],
                                          how="left"))
-    result.n_missing = int(dates.isna().sum())
+    result.n_missing, result.min_docs = int(dates.isna().sum()), min_docs
     for name in ("groups", "shares", "tone", "topic_tone"):
         setattr(result, name, getattr(result, name).rename(columns={"group": "period"}))
     return result

@@ -24,7 +24,11 @@ import numpy as np
 from ..sentiment.resample import N_BOOT, bootstrap_ratio, ratio
 
 N_PERMUTATIONS = 2000
-__all__ = ["N_BOOT", "N_PERMUTATIONS", "adjust", "between_groups", "bootstrap_ratio",
+#: No report states a difference, a ranking or a trend that rests on a group or period of fewer
+#: documents than this (they are listed, marked as too small): with fewer, one essay can make
+#: a "finding".
+MIN_DOCUMENTS = 10
+__all__ = ["MIN_DOCUMENTS", "N_BOOT", "N_PERMUTATIONS", "adjust", "between_groups", "bootstrap_ratio",
            "permutation_p", "ratio", "seed"]
 
 

@@ -11,6 +11,6 @@ May import: only the standard library and third-party packages; nothing else in 
 """
 
 from .load import load_corpus
-from .tables import META_COLUMNS, UNITS, Corpus
+from .tables import META_COLUMNS, UNITS, Corpus, as_units
 
-__all__ = ["Corpus", "load_corpus", "META_COLUMNS", "UNITS"]
+__all__ = ["Corpus", "as_units", "load_corpus", "META_COLUMNS", "UNITS"]

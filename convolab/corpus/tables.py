@@ -162,6 +162,25 @@ class Corpus:
         return f"<convolab.Corpus> {self.summary()}"
 
 
+def as_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """A units table (as :meth:`Corpus.units` returns) from any DataFrame with a ``text`` column.
+
+    Missing ids are made up (``doc_id`` and ``unit_id`` ``u0, u1…``; ``para_id`` and
+    ``sent_id`` -1) and offsets span each whole text.
+    """
+    frame = frame.copy()
+    if "text" not in frame.columns:
+        raise ValueError("pass a Corpus or a DataFrame with a 'text' column")
+    for column, default in (("doc_id", None), ("para_id", -1), ("sent_id", -1),
+                            ("start", 0), ("unit_id", None)):
+        if column not in frame.columns:
+            frame[column] = default if default is not None else \
+                [f"u{i}" for i in range(len(frame))]
+    if "end" not in frame.columns:
+        frame["end"] = frame["text"].str.len()
+    return frame.reset_index(drop=True)
+
+
 def _assign_ids(raws: list[RawDocument]) -> None:
     """Give every document a unique ``doc_id``: declared ids first, then one from the file.
 

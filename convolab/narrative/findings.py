@@ -1,301 +1,106 @@
-"""Computed prose about themes × tone, the limits of the analysis, and a summary of findings.
+"""Computed prose about the limits of the analysis, and a summary of the findings.
 
 Every function returns a :class:`~convolab.narrative.Narrative`: Markdown ``text`` for the
 reader and the ``facts`` it states, computed here from the tables, so that a notebook re-run on
 another corpus says what is true of that corpus. Topic labels are made of corpus words and are
-escaped like any other corpus text. This is the one narrative module that builds on the others:
-its summary restates the facts of :mod:`.themes` and :mod:`.tone`.
+escaped like any other corpus text. This is the narrative module that builds on the others: its
+summary restates the facts of :mod:`.themes`, :mod:`.tone` and :mod:`.theme_tone` (which
+themes' tone stands: on enough documents, on confidently placed sentences); the themes × tone
+detail is in :mod:`.theme_detail` and importable from here too.
+
+At any corpus size: a list whose length grows with the corpus names at most a few items
+(:data:`~.theme_tone.MAX_NAMED` per side) and counts the rest, and points to the tables that
+hold them all (``narrative.show_table`` writes them beside the report). No statement ranks or
+judges a group of fewer documents than :data:`convolab.compare.MIN_DOCUMENTS`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
+from ..compare import MIN_DOCUMENTS
+
+# The themes × tone functions lived here before; they stay importable from this module.
+from .theme_detail import (  # noqa: F401
+    describe_topic_document_tone,
+    describe_topic_tone_evidence,
+    topic_document_grid,
+    topic_document_table,
+)
+from .theme_tone import (  # noqa: F401
+    MAX_NAMED,
+    capped,
+    confident_topic_tone,
+    describe_topic_tone,
+    short,
+    topic_tone_table,
+)
 from .themes import describe_topic_trust, describe_topics, stability_verdict
 from .tone import describe_tone
-from .wording import (
-    Narrative,
-    ci_text,
-    interval_counts,
-    label_map,
-    listing,
-    md_escape,
-    num,
-    plural,
-    quote,
-    side_of_zero,
-    source,
-)
+from .wording import Narrative, ci_text, label_map, listing, num, plural, side_of_zero
 
-__all__ = [
-    "describe_limits",
-    "describe_topic_document_tone",
-    "describe_topic_tone",
-    "describe_topic_tone_evidence",
-    "summarize_findings",
-    "topic_document_grid",
-    "topic_document_table",
-]
-
-#: Below this many documents a corpus is called a tiny sample.
-TINY_SAMPLE = 10
-
+__all__ = ["describe_limits", "summarize_findings"]
 
 def _lie(n: int) -> str:
     return "lies" if n == 1 else "lie"
 
 
-# --- themes × tone ------------------------------------------------------------------------------
-
-def describe_topic_tone(table: pd.DataFrame, documents: pd.DataFrame | None = None) -> Narrative:
-    """Which themes are told most warmly and most critically, with intervals and evidence.
-
-    Parameters
-    ----------
-    table : DataFrame
-        :func:`convolab.topic_sentiment` (the outlier row, topic −1, is left out here).
-    documents : DataFrame, optional
-        To name the documents of the evidence sentences.
-
-    Returns
-    -------
-    Narrative
-        Facts: ``n_topics, warmest, most_critical`` (dicts: ``topic, label, mean, ci_low,
-        ci_high, n`` and the evidence ``sentence, doc_id, sent_id, score``), ``n_above_zero,
-        n_below_zero, n_include_zero, above_zero, below_zero`` (labels) and ``not_ranked``
-        (labels of the style and remainder topics, kept out of the ranking).
-    """
-    labels = label_map(documents)
-    rows = table[(table["topic"] != -1) & (table["n"] > 0)] if len(table) else table
-    # A style or a remainder is no theme: it is not ranked among the themes (when any is left).
-    kinds = rows["kind"].fillna("subject") if "kind" in rows else pd.Series("subject", rows.index)
-    aside = rows[kinds != "subject"] if (kinds == "subject").any() else rows.iloc[:0]
-    rows = rows.drop(aside.index)
-    facts: dict = {"n_topics": len(rows), "not_ranked": aside["label"].tolist()}
-    if rows.empty:
-        return Narrative("No theme has a scored sentence, so there is no tone per theme.", facts)
-
-    def info(r, side):
-        return {"topic": int(r["topic"]), "label": r["label"], "mean": float(r["mean"]),
-                "ci_low": float(r["ci_low"]), "ci_high": float(r["ci_high"]), "n": int(r["n"]),
-                "sentence": r[side], "doc_id": r[f"{side}_doc_id"],
-                "sent_id": int(r[f"{side}_sent_id"]), "score": float(r[f"{side}_score"])}
-
-    ordered = rows.sort_values(["mean", "topic"], ascending=[False, True])
-    warm = info(ordered.iloc[0], "most_positive")
-    cold = info(rows.sort_values(["mean", "topic"]).iloc[0], "most_negative")
-    facts.update(warmest=warm, most_critical=cold)
-
-    def about(t, what):
-        return (f"*{md_escape(t['label'])}* (topic {t['topic']}): mean {num(t['mean'])} "
-                f"({ci_text(t['ci_low'], t['ci_high'])}, {t['n']} sentences); its {what} "
-                f"sentence, scored {num(t['score'])}: {quote(t['sentence'])} — "
-                f"{source(t, labels)}")
-
-    if len(rows) == 1:
-        text = f"There is one theme, {about(warm, 'most positive')}. "
-    else:
-        ties = (ordered["mean"] == warm["mean"]).sum()
-        text = (f"Of the {len(rows)} themes, the most warmly told is {about(warm, 'most positive')}"
-                f". The most critically told is {about(cold, 'most negative')}. ")
-        if ties > 1:
-            text += f"({ties} themes share the highest mean; the lowest topic id is named.) "
-        if warm["mean"] < 0:
-            text += "Even the warmest theme is on the negative side of zero. "
-        elif cold["mean"] > 0:
-            text += "Even the most critical theme is on the positive side of zero. "
-    counts, sentence = interval_counts(rows, "themes", rows["label"].tolist())
-    facts.update(counts)
-    text += sentence
-    if len(aside):
-        one = len(aside) == 1
-        text += (f" {listing(['*' + md_escape(x) + '*' for x in facts['not_ranked']])} "
-                 f"{'is' if one else 'are'} left out of this ranking: "
-                 f"{'it is a style or a remainder' if one else 'they are styles or remainders'}"
-                 ", not a theme (see the themes report).")
-    return Narrative(text.strip(), facts)
-
-
-def describe_topic_tone_evidence(table: pd.DataFrame,
-                                 documents: pd.DataFrame | None = None) -> Narrative:
-    """Every theme's tone with its interval and its most positive and most negative sentence.
-
-    Parameters
-    ----------
-    table : DataFrame
-        :func:`convolab.topic_sentiment` (with ``n_evidence=1``).
-
-    Returns
-    -------
-    Narrative
-        Facts: ``topics``, one dict per theme in table order: ``topic, label, n, mean, ci_low,
-        ci_high, side`` (``above``/``below``/``includes`` zero) and ``most_positive,
-        most_negative`` (``doc_id, sent_id, score, text``).
-    """
-    labels = label_map(documents)
-    rows = table[table["n"] > 0] if len(table) else table
-    listed, lines = [], []
-    for _, r in rows.iterrows():
-        item = {"topic": int(r["topic"]), "label": r["label"], "n": int(r["n"]),
-                "mean": float(r["mean"]), "ci_low": float(r["ci_low"]),
-                "ci_high": float(r["ci_high"]), "side": side_of_zero(r["ci_low"], r["ci_high"])}
-        for key in ("most_positive", "most_negative"):
-            item[key] = {"doc_id": r[f"{key}_doc_id"], "sent_id": int(r[f"{key}_sent_id"]),
-                         "score": float(r[f"{key}_score"]), "text": r[key]}
-        listed.append(item)
-        verdict = {"above": "warmer than neutral", "below": "more critical than neutral",
-                   "includes": "not distinguishable from neutral",
-                   "none": "not distinguishable from neutral"}[item["side"]]
-        name = "outliers (no topic)" if item["topic"] == -1 else \
-            f"{md_escape(item['label'])} (topic {item['topic']})"
-        lines.append(f"- **{name}**: mean {num(item['mean'])}, "
-                     f"{ci_text(item['ci_low'], item['ci_high'])}, {item['n']} sentences: "
-                     f"{verdict}.")
-        for key, word in (("most_positive", "most positive"), ("most_negative", "most negative")):
-            e = item[key]
-            lines.append(f"    - {word}, {num(e['score'])}: {quote(e['text'])} — "
-                         f"{source(e, labels)}")
-    if not listed:
-        return Narrative("No theme has a scored sentence.", {"topics": []})
-    return Narrative("\n".join(lines), {"topics": listed})
-
-
-def topic_document_grid(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`convolab.sentiment.topic_document_tone` as a themes × documents grid of ``"mean (n)"`` strings.
-
-    Empty where a theme has no sentence in a document; readable at a glance, with the
-    sentence count beside each mean so small cells are not over-read.
-    """
-    cells = table.assign(cell=[f"{num(m)} (n={n})" for m, n in zip(table["mean"], table["n"])])
-    grid = cells.pivot_table(index=["topic", "label"], columns="doc_id", values="cell",
-                             aggfunc="first")
-    return grid.fillna("")
-
-
-def topic_document_table(table: pd.DataFrame, documents: pd.DataFrame | None = None, *,
-                         max_documents: int = 8) -> pd.DataFrame:
-    """Tone per theme and document, in the shape that reads best at this corpus size.
-
-    With at most ``max_documents`` documents, the :func:`topic_document_grid` (themes ×
-    documents); with more, whose columns would not fit a page, one row per (theme, document)
-    cell, warmest first: ``topic, label, doc_id, document, mean, ci_low, ci_high, n``.
-    """
-    if table.empty or table["doc_id"].nunique() <= max_documents:
-        return topic_document_grid(table) if len(table) else table
-    labels = label_map(documents)
-    cells = table.sort_values(["mean", "topic", "doc_id"], ascending=[False, True, True])
-    cells = cells.assign(document=cells["doc_id"].map(lambda d: labels.get(d, d)))
-    return cells[["topic", "label", "doc_id", "document", "mean", "ci_low", "ci_high", "n"]] \
-        .round(3).reset_index(drop=True)
-
-
-def describe_topic_document_tone(table: pd.DataFrame, documents: pd.DataFrame | None = None, *,
-                                 min_n: int = 3) -> Narrative:
-    """In which essays each theme is told most warmly and most critically.
-
-    Parameters
-    ----------
-    table : DataFrame
-        :func:`convolab.sentiment.topic_document_tone`.
-    min_n : int
-        Only (theme, document) cells with at least this many sentences are compared.
-
-    Returns
-    -------
-    Narrative
-        Facts: ``per_topic`` (topic → ``label, warmest, coolest`` as ``doc_id, mean, n``, or
-        None with fewer than two such documents), ``n_cells, n_cells_excluding_zero`` and
-        ``cells_excluding_zero`` (``topic, label, doc_id, mean, ci_low, ci_high, n``).
-    """
-    labels = label_map(documents)
-    cells = table[table["n"] >= min_n] if len(table) else table
-    facts: dict = {"min_n": min_n, "n_cells": len(cells), "per_topic": {},
-                   "cells_excluding_zero": []}
-    if cells.empty:
-        facts["n_cells_excluding_zero"] = 0
-        return Narrative(f"No theme has {min_n} or more sentences in any one document, so the "
-                         "tone of themes cannot be compared across documents.", facts)
-    lines = [f"Where each theme is told most warmly and most critically (comparing documents "
-             f"with {min_n} or more of its sentences):", ""]
-    for topic, group in cells.groupby("topic", sort=True):
-        label = group["label"].iloc[0]
-        head = f"- *{md_escape(label)}* (topic {topic}): "
-        if len(group) < 2:
-            r = group.iloc[0]
-            facts["per_topic"][int(topic)] = {"label": label, "warmest": None, "coolest": None}
-            lines.append(head + f"only *{md_escape(labels.get(r['doc_id'], r['doc_id']))}* has "
-                         f"enough of it ({num(r['mean'])}, n = {r['n']}).")
-            continue
-        ranked = group.sort_values(["mean", "doc_id"])
-        hi, lo = ranked.iloc[-1], ranked.iloc[0]
-        facts["per_topic"][int(topic)] = {
-            "label": label,
-            "warmest": {"doc_id": hi["doc_id"], "mean": float(hi["mean"]), "n": int(hi["n"])},
-            "coolest": {"doc_id": lo["doc_id"], "mean": float(lo["mean"]), "n": int(lo["n"])}}
-        lines.append(head + f"warmest in *{md_escape(labels.get(hi['doc_id'], hi['doc_id']))}* "
-                     f"({num(hi['mean'])}, n = {hi['n']}), most critical in "
-                     f"*{md_escape(labels.get(lo['doc_id'], lo['doc_id']))}* "
-                     f"({num(lo['mean'])}, n = {lo['n']}).")
-    for _, r in cells.iterrows():
-        if side_of_zero(r["ci_low"], r["ci_high"]) in ("above", "below"):
-            facts["cells_excluding_zero"].append(
-                {"topic": int(r["topic"]), "label": r["label"], "doc_id": r["doc_id"],
-                 "mean": float(r["mean"]), "ci_low": float(r["ci_low"]),
-                 "ci_high": float(r["ci_high"]), "n": int(r["n"])})
-    k = facts["n_cells_excluding_zero"] = len(facts["cells_excluding_zero"])
-    lines.append("")
-    if k == 0:
-        lines.append(f"None of the {len(cells)} theme-in-document intervals excludes zero: at "
-                     "this size no theme's tone within one essay is distinguishable from "
-                     "neutral.")
-    else:
-        shown = [f"*{md_escape(c['label'])}* in *{md_escape(labels.get(c['doc_id'], c['doc_id']))}*"
-                 f" ({num(c['mean'])}, {ci_text(c['ci_low'], c['ci_high'])})"
-                 for c in facts["cells_excluding_zero"][:6]]
-        lines.append(f"{k} of the {len(cells)} theme-in-document intervals exclude zero: "
-                     f"{listing(shown)}{' and others' if k > 6 else ''}.")
-    return Narrative("\n".join(lines), facts)
-
-
 # --- limits and summary --------------------------------------------------------------------------
 
 def describe_limits(corpus, evaluation: pd.Series | None = None,
-                    by_doc: pd.DataFrame | None = None, *, n_seeds: int | None = None) -> Narrative:
+                    by_doc: pd.DataFrame | None = None, *, n_seeds: int | None = None,
+                    min_documents: int = MIN_DOCUMENTS) -> Narrative:
     """What the sample size, the topic stability and the intervals allow one to conclude.
 
     Parameters
     ----------
     corpus : Corpus
     evaluation : Series, optional
-        :meth:`TopicModel.evaluate` (with ``stability_ari`` for the stability point).
+        :meth:`TopicModel.evaluate` (``stability_ari`` for the stability point,
+        ``outlier_share_before_reassignment`` for the soft borders).
     by_doc : DataFrame, optional
         :func:`convolab.sentiment_by` per document, for the widest interval.
     n_seeds : int, optional
         Seeds behind the stability number.
+    min_documents : int
+        The fewest documents a statement about a group of them rests on
+        (:data:`convolab.compare.MIN_DOCUMENTS`).
 
     Returns
     -------
     Narrative
-        Facts: ``n_documents, n_sentences, tiny_sample, min_sentences, median_sentences,
-        widest`` (``doc_id, width, n``), ``stability_ari, stability_verdict``.
+        Facts: ``n_documents, n_sentences, tiny_sample, min_documents, min_sentences,
+        median_sentences, widest`` (``doc_id, width, n``), ``outlier_share_before_reassignment,
+        stability_ari, stability_verdict``.
     """
     docs = corpus.documents
     per_doc = corpus.sentences.groupby("doc_id").size() if len(corpus.sentences) else \
         pd.Series(dtype=int)
     facts: dict = {"n_documents": len(docs), "n_sentences": len(corpus.sentences),
-                   "tiny_sample": len(docs) < TINY_SAMPLE,
+                   "tiny_sample": len(docs) < min_documents, "min_documents": min_documents,
                    "min_sentences": int(per_doc.min()) if len(per_doc) else 0,
                    "median_sentences": float(per_doc.median()) if len(per_doc) else 0.0}
     labels = label_map(docs)
     n = facts["n_documents"]
     lines = [f"- **Sample size.** {plural(n, 'document')} and "
              f"{plural(facts['n_sentences'], 'sentence')}. " + (
-                 f"Fewer than {TINY_SAMPLE} documents is a tiny sample: every finding describes "
-                 f"these {n} essays and says nothing about essays on the subject in general; "
-                 "adding or dropping one essay can change which theme is largest and which "
-                 "essay reads warmest." if facts["tiny_sample"] else
+                 f"Fewer than {min_documents} documents is a tiny sample: every finding "
+                 f"describes these {n} essays and says nothing about essays on the subject in "
+                 "general; adding or dropping one essay can change which theme is largest and "
+                 "which essay reads warmest." if facts["tiny_sample"] else
                  "Findings describe these documents; whether they generalise depends on how "
                  "the documents were chosen.")]
+    lines.append(f"- **Groups of documents.** No statement about a group of documents (a theme's "
+                 "tone across essays here; a group's or a period's in the comparison report) "
+                 f"rests on fewer than {min_documents} documents: with fewer, one essay can "
+                 "make a \"finding\". A theme found in fewer documents is shown with its mean, "
+                 "which describes those documents, but is not judged warm, critical or neutral "
+                 "(its interval would resample too few documents; from one document it has "
+                 "none); a smaller group or period is listed as too small to compare." + (
+                     f" With {plural(n, 'document')} in all, no theme, group or period reaches "
+                     "that here." if facts["tiny_sample"] else ""))
     if len(per_doc) > 1:
         lines.append(f"- **Document length.** The shortest document has "
                      f"{plural(facts['min_sentences'], 'sentence')} (median "
@@ -309,13 +114,23 @@ def describe_limits(corpus, evaluation: pd.Series | None = None,
         lines.append(f"- **Intervals.** Sentences of one essay share an author, a subject and "
                      "a style, so they are not independent. Where a number pools sentences from "
                      "several essays (a theme's tone; a group's in the comparison notebook) its "
-                     "95% interval resamples whole documents, and a theme found in one essay "
-                     "has no interval. An essay's own interval can only resample its sentences, "
-                     "so it is narrower than the real uncertainty: read it as a lower bound, "
-                     "and an interval that only just excludes zero as weak evidence. The "
-                     f"widest, for *{md_escape(labels.get(w['doc_id'], w['doc_id']))}* "
+                     "95% interval resamples whole documents. An essay's own interval can only "
+                     "resample its sentences, so it is narrower than the real uncertainty: read "
+                     "it as a lower bound, and an interval that only just excludes zero as weak "
+                     f"evidence. The widest, for {short(labels.get(w['doc_id'], w['doc_id']))} "
                      f"({w['n']} sentences), spans {facts['widest']['width']:.2f}.")
-    ari = None if evaluation is None else evaluation.get("stability_ari")
+    get = (lambda key: None) if evaluation is None else evaluation.get
+    share = get("outlier_share_before_reassignment")
+    facts["outlier_share_before_reassignment"] = None if share is None or pd.isna(share) \
+        else float(share)
+    if facts["outlier_share_before_reassignment"]:
+        lines.append(f"- **Soft borders.** The clustering first left "
+                     f"{facts['outlier_share_before_reassignment']:.0%} of the units in no "
+                     "topic; they then joined their nearest one. A theme's tone partly rests on "
+                     "units placed by proximity alone; where a theme is judged warm or "
+                     "critical, the themes section says whether it keeps its side of zero on "
+                     "the confidently placed units alone.")
+    ari = get("stability_ari")
     facts["stability_ari"] = None if ari is None or pd.isna(ari) else float(ari)
     facts["stability_verdict"] = stability_verdict(facts["stability_ari"])
     if facts["stability_ari"] is not None:
@@ -337,30 +152,77 @@ def describe_limits(corpus, evaluation: pd.Series | None = None,
     return Narrative("\n".join(lines), facts)
 
 
+def _essays(by_doc: pd.DataFrame, labels: dict) -> dict:
+    """Essays whose interval excludes zero: counts, and the few warmest and most critical."""
+    scored = by_doc[by_doc["n"] > 0] if len(by_doc) else by_doc
+    sides = pd.Series([side_of_zero(lo, hi) for lo, hi in zip(scored["ci_low"],
+                                                                scored["ci_high"])],
+                      index=scored.index, dtype=object)
+
+    def pick(side, warm_first):
+        rows = scored[sides == side].sort_values(["mean", "doc_id"],
+                                                 ascending=[not warm_first, True])
+        return [{"doc_id": r["doc_id"], "label": labels.get(r["doc_id"], r["doc_id"]),
+                 "mean": float(r["mean"])} for _, r in rows.iterrows()]
+
+    above, below = pick("above", True), pick("below", False)
+    return {"n": len(scored), "n_above_zero": len(above), "n_below_zero": len(below),
+            "n_include_zero": len(scored) - len(above) - len(below),
+            "warmest": above[:MAX_NAMED], "most_critical": below[:MAX_NAMED]}
+
+
+def _pointer(links: Mapping | None) -> str:
+    """Where every essay's and every theme's numbers are: the linked CSVs, else the tables."""
+    links = links or {}
+    essays = f"[{links['essays']}]({links['essays']})" if links.get("essays") else \
+        "the tone report's table"
+    themes = f"[{links['themes']}]({links['themes']})" if links.get("themes") else \
+        "the table of every theme below"
+    return f" Every essay with its interval: {essays}; every theme: {themes}."
+
+
 def summarize_findings(tm, evaluation: pd.Series, by_doc: pd.DataFrame,
                        topic_tone: pd.DataFrame, documents: pd.DataFrame | None = None, *,
-                       n_seeds: int | None = None) -> Narrative:
-    """A short computed summary: themes, how far to trust them, tone per essay and per theme.
+                       n_seeds: int | None = None, confident: pd.DataFrame | None = None,
+                       links: Mapping[str, str | None] | None = None,
+                       min_documents: int = MIN_DOCUMENTS) -> Narrative:
+    """A short computed summary that reads the same at 5 essays and at 5,000.
+
+    Parameters
+    ----------
+    confident : DataFrame, optional
+        :func:`confident_topic_tone`: whether warm and critical themes hold on confidently
+        placed sentences.
+    links : mapping, optional
+        ``"essays"`` and ``"themes"`` → the relative link of the full table
+        (``narrative.show_table(...).link``), pointed to from the bottom line.
 
     Returns
     -------
     Narrative
         Facts: ``themes``, ``trust``, ``tone`` and ``topic_tone`` (the facts of
         :func:`describe_topics`, :func:`describe_topic_trust`, :func:`describe_tone` and
-        :func:`describe_topic_tone`) and ``n_intervals_excluding_zero`` (documents plus themes).
+        :func:`describe_topic_tone`), ``essays`` (``n, n_above_zero, n_below_zero,
+        n_include_zero`` and the at most ``MAX_NAMED`` ``warmest`` and ``most_critical`` of
+        those beyond zero: ``doc_id, label, mean``) and ``n_intervals_excluding_zero``
+        (essays plus judged themes).
     """
+    labels = label_map(documents)
     themes = describe_topics(tm).facts
     trust = describe_topic_trust(evaluation, n_seeds).facts
     tone = describe_tone(by_doc, documents).facts
-    ttone = describe_topic_tone(topic_tone, documents).facts
-    facts = {"themes": themes, "trust": trust, "tone": tone, "topic_tone": ttone}
+    ttone = describe_topic_tone(topic_tone, documents, confident=confident,
+                                min_documents=min_documents).facts
+    essays = _essays(by_doc, labels)
+    facts = {"themes": themes, "trust": trust, "tone": tone, "topic_tone": ttone,
+             "essays": essays}
     lines = []
     if themes["n_topics"]:
         big = themes["largest"][0]
         lines.append(f"- **Themes.** {plural(themes['n_topics'], 'theme')} across the "
                      f"{themes['n_units']} {themes['unit']}s of "
                      f"{plural(themes['n_documents'], 'document')}; the largest is "
-                     f"*{md_escape(big['label'])}* ({big['share']:.0%}).")
+                     f"{short(big['label'])} ({big['share']:.0%}).")
     else:
         lines.append("- **Themes.** None found.")
     chance = trust["coherence_npmi_chance"]
@@ -370,13 +232,16 @@ def summarize_findings(tm, evaluation: pd.Series, by_doc: pd.DataFrame,
                     f"{num(chance)} for random terms of the same frequencies)")
                 for k, w in (("stability_verdict", trust["stability_verdict"]),
                              ("coherence_verdict", trust["coherence_verdict"])) if w]
+    before = trust.get("outlier_share_before_reassignment")
+    soft = f"; {before:.0%} of the {themes.get('unit', 'unit')}s were first left in no topic " \
+        "and joined their nearest one" if before else ""
     if verdicts and themes["n_topics"] > 1:
         lines.append(f"- **Trust.** Topics are {verdicts[0]}" + (
-            f"; their top terms are {verdicts[1]}." if len(verdicts) > 1 else "."))
+            f"; their top terms are {verdicts[1]}" if len(verdicts) > 1 else "") + soft + ".")
     if tone["n_documents"] > 1:
         def named(group):
             group = group if isinstance(group, list) else [group]
-            return listing([f"*{md_escape(g['label'])}*" for g in group])
+            return capped([short(g["label"]) for g in group])
 
         hi, lo = tone["highest"], tone["lowest"]
         mean_hi = (hi[0] if isinstance(hi, list) else hi)["mean"]
@@ -389,20 +254,63 @@ def summarize_findings(tm, evaluation: pd.Series, by_doc: pd.DataFrame,
         lines.append(f"- **Tone.** The one essay averages {num(tone['highest']['mean'])}.")
     if ttone["n_topics"] > 1:
         w, c = ttone["warmest"], ttone["most_critical"]
-        lines.append(f"- **Themes × tone.** Warmest *{md_escape(w['label'])}* ({num(w['mean'])}, "
-                     f"{ci_text(w['ci_low'], w['ci_high'])}); most critical "
-                     f"*{md_escape(c['label'])}* ({num(c['mean'])}, "
-                     f"{ci_text(c['ci_low'], c['ci_high'])}); {ttone['n_above_zero']} of "
-                     f"{ttone['n_topics']} theme intervals {_lie(ttone['n_above_zero'])} above "
-                     f"zero and {ttone['n_below_zero']} below.")
-    distinct = [f"*{md_escape(name)}* ({kind}, {where} zero)"
-                for kind, story in (("essay", tone), ("theme", ttone))
-                for where in ("above", "below") for name in story.get(f"{where}_zero", [])]
-    k = facts["n_intervals_excluding_zero"] = len(distinct)
-    lines.append("- **Bottom line.** " + (
-        "No essay and no theme has a tone distinguishable from neutral at this sample size."
-        if k == 0 else
-        f"Only {listing(distinct[:8] + ([f'{k - 8} more'] if k > 8 else []))} "
-        f"{'has' if k == 1 else 'have'} a tone distinguishable from "
-        "neutral; everything else is indistinguishable from neutral at this sample size."))
+        judged, few = ttone["n_judged"], ttone["n_few_documents"]
+        extremes = (f"warmest {short(w['label'])} ({num(w['mean'])}, "
+                    f"{ci_text(w['ci_low'], w['ci_high'])}); most critical "
+                    f"{short(c['label'])} ({num(c['mean'])}, "
+                    f"{ci_text(c['ci_low'], c['ci_high'])})")
+        if judged:
+            scope = f"Of {ttone['n_topics']} themes, " + (
+                f"{judged} are found in {min_documents} or more documents: " if few else "")
+            lines.append(f"- **Themes × tone.** {scope}{extremes}; {ttone['n_above_zero']} of "
+                         f"{judged} theme intervals {_lie(ttone['n_above_zero'])} above zero "
+                         f"and {ttone['n_below_zero']} below" + (
+                             f"; {few} themes in fewer documents are not judged" if few else "")
+                         + ".")
+        else:
+            lines.append(f"- **Themes × tone.** No theme is found in {min_documents} or more "
+                         f"documents, so none is judged; in these essays the {extremes}.")
+    lines.append("- **Bottom line.** " + _bottom_line(essays, ttone, min_documents)
+                 + _pointer(links))
+    facts["n_intervals_excluding_zero"] = essays["n_above_zero"] + essays["n_below_zero"] \
+        + ttone["n_above_zero"] + ttone["n_below_zero"]
     return Narrative("\n".join(lines), facts)
+
+
+def _bottom_line(essays: dict, ttone: dict, min_documents: int) -> str:
+    """Counts of essays and themes beyond zero, the few strongest of each named."""
+    def few(rows, k):
+        named = [f"{short(r['label'])} {num(r['mean'])}" for r in rows[:MAX_NAMED]]
+        return listing(named) if k <= len(named) else \
+            ", ".join(named) + f" and {k - len(named)} more"
+
+    a, b = essays["n_above_zero"], essays["n_below_zero"]
+    ta, tb = ttone["n_above_zero"], ttone["n_below_zero"]
+    if a + b + ta + tb == 0:
+        return ("No essay and no theme has a tone distinguishable from neutral at this sample "
+                "size.")
+    parts = []
+    if essays["n"]:
+        warm = f" (warmest {few(essays['warmest'], a)})" if a else ""
+        cold = f" (most critical {few(essays['most_critical'], b)})" if b else ""
+        rest = essays["n_include_zero"]
+        parts.append(f"{a or 'none'} of the {plural(essays['n'], 'essay')} "
+                     f"{'reads' if a <= 1 else 'read'} warmer than neutral{warm} and "
+                     f"{b or 'none'} more critically{cold}"
+                     + (f"; the other {rest} cannot be told apart from neutral" if rest else ""))
+    if ttone["n_judged"]:
+        warm = f" ({capped([short(x) for x in ttone['above_zero']])})" if ta else ""
+        cold = f" ({capped([short(x) for x in ttone['below_zero']])})" if tb else ""
+        held = ttone.get("soft_borders")
+        kept = f"; {held['n_holds']} of these {ta + tb} keep their side of zero on " \
+            "confidently placed sentences alone" if held and ta + tb else ""
+        scope = f" found in {min_documents} or more documents" if ttone["n_few_documents"] \
+            else ""
+        parts.append(f"of the {ttone['n_judged']} themes{scope}, {ta or 'none'} "
+                     f"{'is' if ta <= 1 else 'are'} told warmly{warm} and {tb or 'none'} "
+                     f"critically{cold}{kept}")
+    elif ttone["n_topics"]:
+        parts.append(f"no theme is found in {min_documents} or more documents, so no theme's "
+                     "tone is a finding about essays")
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]

@@ -19,12 +19,14 @@ import math
 
 import pandas as pd
 
-from ..topics.style import MIN_TERM_COVERAGE, N_TOP_TERMS
+from ..topics.markers import REASONS
+from ..topics.style import MIN_DISTINCTIVENESS, MIN_TERM_COVERAGE, N_TOP_TERMS
 from .wording import Narrative, label_map, listing, md_escape, num, plural, quote, source
 
 __all__ = [
     "describe_document_topics",
     "describe_edits",
+    "describe_excluded_terms",
     "describe_topic_evidence",
     "describe_topic_trust",
     "describe_topics",
@@ -99,6 +101,37 @@ def describe_edits(tm) -> Narrative:
     return Narrative(" ".join(sentences), facts)
 
 
+#: describe_excluded_terms names at most this many marks.
+MAX_MARKS = 5
+
+
+def describe_excluded_terms(tm) -> Narrative:
+    """The corpus's own marks kept out of the topic terms and labels, and why (empty if none).
+
+    Returns
+    -------
+    Narrative
+        Facts: ``terms``, one dict per token left out (``term, spelling, n_documents, share,
+        reason``: :mod:`convolab.topics.markers`), most widespread first. The text is one
+        sentence, or empty when nothing was left out.
+    """
+    found = getattr(tm, "corpus_stop_words_", None)
+    terms = [] if found is None else found.to_dict("records")
+    if not terms:
+        return Narrative("", {"terms": []})
+    parts = [f"*{md_escape(t['spelling'])}* (in {t['share']:.0%} of the documents; "
+             f"{REASONS.get(t['reason'], t['reason'])})" for t in terms]
+    if len(parts) > MAX_MARKS:  # a list that grows with the corpus is cut, never the count
+        parts = parts[:MAX_MARKS] + [f"{len(parts) - MAX_MARKS} more (all in "
+                                     "`tm.corpus_stop_words_`)"]
+    one = len(parts) == 1
+    return Narrative(f"Kept out of the topic terms and labels as {'a mark' if one else 'marks'} "
+                     f"of how the documents were exported or written, not "
+                     f"{'a word' if one else 'words'} of what they say: {listing(parts)}. "
+                     f"{'It stays' if one else 'They stay'} in the text the topics were found "
+                     f"from.", {"terms": terms})
+
+
 def describe_topics(tm) -> Narrative:
     """How many topics, how large, how widely shared, and how the clustering was chosen.
 
@@ -170,23 +203,21 @@ def describe_topics(tm) -> Narrative:
     for kind in ("style", "mixed"):
         facts[f"{kind}s"] = [{"topic": int(r["topic"]), "label": r["label"]} for _, r in
                              topics[kinds == kind].sort_values("topic").iterrows()]
-    def uncovered(one: bool) -> str:
-        its = "its" if one else "their"
-        return (f"fewer than {MIN_TERM_COVERAGE:.0%} of {its} {unit}s contain any of {its} "
-                f"{N_TOP_TERMS} top terms")
-
     if facts["styles"]:
         one = len(facts["styles"]) == 1
         text += (f"{names(facts['styles'])} {'is' if one else 'are'} held together by how things "
-                 f"are said, not what they are about: {uncovered(one)}, so "
-                 f"{'it is' if one else 'they are'} labelled by {'its' if one else 'their'} "
-                 f"form and {'is' if one else 'are'} no theme of the essays. ")
+                 f"are said, not what they are about: {'its' if one else 'their'} {unit}s share "
+                 f"a form (named in {'its' if one else 'each'} label) more than words, so "
+                 f"{'it is' if one else 'they are'} no theme of the documents. ")
     if facts["mixeds"]:
         one = len(facts["mixeds"]) == 1
         remainder = "it is a remainder" if one else "they are remainders"
+        its = "its" if one else "their"
         text += (f"{names(facts['mixeds'])} {'shares' if one else 'share'} neither words nor a "
-                 f"form: {uncovered(one)}, so {remainder} of {unit}s that fit no theme, not a "
-                 "theme. ")
+                 f"form: fewer than {MIN_TERM_COVERAGE:.0%} of {its} {unit}s hold any of {its} "
+                 f"{N_TOP_TERMS} top terms, which are under {MIN_DISTINCTIVENESS:g} times as "
+                 f"common in {'it' if one else 'them'} as in the other {unit}s, so {remainder} "
+                 f"of {unit}s that fit no theme, not a theme. ")
     if facts["n_outliers"]:
         text += (f"{plural(facts['n_outliers'], unit)} belong to no topic (outliers). ")
     if facts["clustering"]:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..compare.periods import period_names, period_word
+from ..compare.stats import MIN_DOCUMENTS
 from ._base import MAX_LEGEND, MAX_ROWS, MAX_WIDTH, OTHER, count, finish, height, new_axes, plain
 
 __all__ = ["plot_group_sizes", "plot_group_shares", "plot_group_tone", "plot_over_time"]
@@ -182,7 +183,8 @@ def plot_over_time(comparison, *, max_topics: int = 6, min_docs: int | None = No
         Topics drawn (the largest by mean share over the periods estimated); the title says how
         many there are.
     min_docs : int, optional
-        For the legend entry of the shaded periods (as passed to :func:`over_time`).
+        For the legend entry of the shaded periods (by default the comparison's own, as
+        passed to :func:`over_time`).
     save : path, optional
 
     Returns
@@ -196,6 +198,7 @@ def plot_over_time(comparison, *, max_topics: int = 6, min_docs: int | None = No
     from matplotlib.patches import Patch
 
     groups = comparison.groups
+    min_docs = min_docs if min_docs is not None else getattr(comparison, "min_docs", None)
     periods = list(groups["period"])
     names = period_names(periods)
     x = {p: float(i) for i, p in enumerate(periods)}
@@ -248,7 +251,7 @@ def plot_over_time(comparison, *, max_topics: int = 6, min_docs: int | None = No
     return finish(fig, save)
 
 
-def plot_group_sizes(sizes: pd.DataFrame, *, min_docs: int = 2, max_values: int = MAX_VALUES,
+def plot_group_sizes(sizes: pd.DataFrame, *, min_docs: int = MIN_DOCUMENTS, max_values: int = MAX_VALUES,
                      ax=None, save: str | Path | None = None):
     """Documents per value of each grouping column (and per period): what could be compared.
 

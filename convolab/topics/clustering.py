@@ -130,17 +130,19 @@ def check_settings(params: dict, n_units: int | None = None) -> None:
                          "for fresh randomness.")
 
 
-def map_2d(vectors: np.ndarray, random_state: int | None) -> np.ndarray:
-    """A 2-D UMAP of ``vectors`` for plotting (not the clustering's own reduction)."""
+def map_2d(vectors: np.ndarray, random_state: int | None, cache_dir=None) -> np.ndarray:
+    """A 2-D UMAP of ``vectors`` for plotting (not the clustering's own reduction), cached
+    like the clustering's (:func:`convolab.topics.reduction.reduce`)."""
     from ..embeddings import import_tqdm_quietly
 
     import_tqdm_quietly()
     from umap import UMAP
 
     n = len(vectors)
-    return UMAP(n_components=2, n_neighbors=min(15, max(2, n // 10)), min_dist=0.1,
+    umap = UMAP(n_components=2, n_neighbors=min(15, max(2, n // 10)), min_dist=0.1,
                 metric="cosine", random_state=random_state, n_jobs=1,
-                init="spectral" if n > 50 else "random").fit_transform(vectors)
+                init="spectral" if n > 50 else "random")
+    return reduce(vectors, umap, cache_dir)
 
 
 def make_umap(p: ClusterPlan, n: int, random_state: int):

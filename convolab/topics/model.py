@@ -17,14 +17,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus import Corpus
+from ..corpus import Corpus, as_units
 from ..embeddings import embed, get_embedder
-from . import clustering, geometry, metrics, representation, steering, style
+from . import clustering, geometry, markers, metrics, representation, steering, style
 from .metrics import diversity, mean_ari, npmi_coherence, paragraph_texts, stability_seeds
 from .persistence import load_model, save_model
 from .representation import label_terms, topic_label
 
 N_REPRESENTATIVES = 3
+#: :meth:`TopicModel.unit_map` maps at most this many units (a seeded sample above it).
+MAP_UNITS = 5000
 
 
 class TopicModel:
@@ -63,7 +65,8 @@ class TopicModel:
         BERTopic's guided topic modelling nudges the units nearest each seed towards it before
         clustering (:mod:`convolab.topics.steering`).
     stop_words : list of str, optional
-        Words kept out of topic terms and labels, added to the English defaults.
+        Words kept out of topic terms and labels, added to the English defaults and to the
+        corpus's own marks that ``fit`` finds (``corpus_stop_words_``, :mod:`~.markers`).
     random_state : int or None
         Seed for UMAP, k-means and the representation model; ``None`` draws fresh randomness
         (results then differ between runs).
@@ -149,31 +152,18 @@ class TopicModel:
         elif len(embeddings) != len(units):
             raise ValueError(f"{len(embeddings)} embeddings for {len(units)} units")
         labels, raw_outliers, how = self._cluster(self._guided(embeddings), self.random_state)
+        self.corpus_stop_words_ = markers.corpus_stop_words(texts, units["doc_id"], self.stop_words)
         labels, model = representation.represent(
             texts, embeddings, labels, n_terms=self.n_terms, random_state=self.random_state,
             backend=representation.cached_backend(self.embedder_, self.cache_dir),
             stop_words=self._stop_words())
-        self.custom_labels_, self.edits_ = {}, []
-        self.bertopic_ = model
-        self.clustering_ = how
-        self.outlier_share_before_reassignment_ = raw_outliers
+        self.custom_labels_, self.edits_, self.bertopic_ = {}, [], model
+        self.clustering_, self.outlier_share_before_reassignment_ = how, raw_outliers
         self._tabulate(units, embeddings, labels, model)
         return self
 
     def _units(self, corpus) -> pd.DataFrame:
-        if isinstance(corpus, Corpus):
-            return corpus.units(self.unit)
-        frame = corpus.copy()
-        if "text" not in frame.columns:
-            raise ValueError("pass a Corpus or a DataFrame with a 'text' column")
-        for column, default in (("doc_id", None), ("para_id", -1), ("sent_id", -1),
-                                ("start", 0), ("unit_id", None)):
-            if column not in frame.columns:
-                frame[column] = default if default is not None else \
-                    [f"u{i}" for i in range(len(frame))]
-        if "end" not in frame.columns:
-            frame["end"] = frame["text"].str.len()
-        return frame.reset_index(drop=True)
+        return corpus.units(self.unit) if isinstance(corpus, Corpus) else as_units(corpus)
 
     def _make_embedder(self):
         if self.embedding == "static":
@@ -187,7 +177,8 @@ class TopicModel:
         return representation.vectorizer(n_units, self._stop_words())
 
     def _stop_words(self) -> tuple[str, ...]:
-        return tuple(self.stop_words or ())
+        marks = getattr(self, "corpus_stop_words_", None)  # the corpus's own, found by fit
+        return tuple(self.stop_words or ()) + tuple([] if marks is None else marks["term"])
 
     def _guided(self, embeddings: np.ndarray) -> np.ndarray:
         # Clustering sees the seeded embeddings; centroids and labels keep the true ones, so
@@ -217,17 +208,15 @@ class TopicModel:
         assignments["similarity"] = similarity
         self.assignments_ = assignments
 
-        terms = []
-        for t in topic_ids:
-            for rank, (term, weight) in enumerate(model.get_topic(t) or []):
-                if term:
-                    terms.append((t, rank, term, float(weight)))
+        terms = [(t, rank, term, float(weight)) for t in topic_ids
+                 for rank, (term, weight) in enumerate(model.get_topic(t) or []) if term]
         self.topic_terms_ = pd.DataFrame(terms, columns=["topic", "rank", "term", "weight"])
         aspects = (model.topic_aspects_ or {}).get("KeyBERT", {})
         self.representatives_ = representation.representatives(
             assignments, embeddings, labels, self.centroids_, topic_ids, N_REPRESENTATIVES)
         styles = style.style_labels(assignments["text"], labels, self.topic_terms_,
-                                    representation.analyzer(self._stop_words()), self.unit)
+                                    representation.analyzer(self._stop_words()), self.unit,
+                                    getattr(self, "corpus_stop_words_", {"term": []})["term"])
         self.labels_ = {t: styles[t][1] if t in styles else topic_label(label_terms(
             [w for w, _ in aspects.get(t, [])],
             self.topic_terms_.loc[self.topic_terms_.topic == t, "term"].tolist()))
@@ -246,8 +235,7 @@ class TopicModel:
                  "terms": top.get(t, ""), "representative": best.loc[t, "text"],
                  "representative_unit_id": best.loc[t, "unit_id"],
                  "kind": styles[t][0] if t in styles else "subject"} for t in self.topic_ids_]
-        table = pd.DataFrame(rows)
-        return table.sort_values(["size", "topic"], ascending=[False, True]) \
+        return pd.DataFrame(rows).sort_values(["size", "topic"], ascending=[False, True]) \
             .reset_index(drop=True)
 
     # ------------------------------------------------------------------ results
@@ -367,14 +355,26 @@ class TopicModel:
         self.topic_coherence_ = dict(zip(self.topic_ids_, npmi))
         return pd.Series(result, name="value")
 
-    def unit_map(self) -> pd.DataFrame:
-        """``assignments_`` plus ``x, y``: a 2-D UMAP of the unit embeddings, for plotting."""
+    def unit_map(self, max_units: int | None = MAP_UNITS) -> pd.DataFrame:
+        """``assignments_`` plus ``x, y``: a 2-D UMAP of the unit embeddings, for plotting.
+
+        Parameters
+        ----------
+        max_units : int, optional
+            Above this many, a seeded sample of this many units (in corpus order; None: all):
+            a scatter of 30,000 points shows no more, and its layout took a minute.
+        """
         self._check_fitted()
         if not hasattr(self, "embedder_"):
             self.embedder_ = self._make_embedder()
-        out = self._fitted_units().copy()
+        out = self._fitted_units()
+        if max_units is not None and len(out) > max_units:
+            rng = np.random.default_rng(self.random_state)
+            out = out.iloc[np.sort(rng.choice(len(out), max_units, replace=False))]
+        out = out.reset_index(drop=True)
         coords = clustering.map_2d(embed(out["text"].tolist(), self.embedder_,
-                                         cache_dir=self.cache_dir), self.random_state)
+                                         cache_dir=self.cache_dir), self.random_state,
+                                   self.cache_dir)
         out["x"], out["y"] = coords[:, 0], coords[:, 1]
         out["label"] = out["topic"].map(self.labels_).fillna("(outliers)")
         return out

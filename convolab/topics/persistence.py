@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-TABLES = ("topics_", "assignments_", "topic_terms_", "representatives_")
+TABLES = ("topics_", "assignments_", "topic_terms_", "representatives_", "corpus_stop_words_")
 
 
 def save_model(tm, path: str | Path) -> Path:
@@ -57,6 +57,12 @@ def load_model(cls, path: str | Path):
     model.edits_ = state.get("edits", [])
     model.centroids_ = np.load(folder / "centroids.npy", allow_pickle=False)
     for name in TABLES:
-        setattr(model, name, pd.read_parquet(folder / f"{name.rstrip('_')}.parquet"))
+        path = folder / f"{name.rstrip('_')}.parquet"
+        if name == "corpus_stop_words_" and not path.is_file():  # saved before it existed
+            from .markers import COLUMNS
+
+            model.corpus_stop_words_ = pd.DataFrame(columns=COLUMNS)
+            continue
+        setattr(model, name, pd.read_parquet(path))
     model.bertopic_ = None
     return model

@@ -13,7 +13,11 @@ differs the prose says so, and says whether anything *could* have: a permutation
 Group names and topic labels are corpus text and are escaped.
 
 :mod:`.differences` states what differs (and the limits of the tests); :mod:`.scope` says what
-is compared, and why nothing is when the metadata gives no groups or periods.
+is compared, and why nothing is when the metadata gives no groups or periods; :mod:`.choice`
+words why a column is (or is not) the one compared, by the rule of
+:mod:`convolab.compare.columns`. No group or period of fewer than
+:data:`~convolab.compare.stats.MIN_DOCUMENTS` documents is stated about: it is listed as too
+small.
 """
 
 from .differences import (
@@ -28,6 +32,7 @@ from .scope import (
     describe_comparison_scope,
     describe_no_comparison,
     describe_no_time,
+    group_by_problem,
 )
 
 __all__ = [
@@ -39,5 +44,6 @@ __all__ = [
     "describe_no_comparison",
     "describe_no_time",
     "describe_over_time",
+    "group_by_problem",
     "smallest_p",
 ]

@@ -13,8 +13,8 @@ from collections import Counter
 import pandas as pd
 
 from ...compare.groups import ALPHA
-from ...compare.periods import PERIOD_MIN_DOCS, period_names, period_word
-from ...compare.stats import N_BOOT, N_PERMUTATIONS
+from ...compare.periods import period_names, period_word
+from ...compare.stats import MIN_DOCUMENTS, N_BOOT, N_PERMUTATIONS
 from ..wording import Narrative, listing, md_escape, num, plural
 
 __all__ = ["describe_comparison", "describe_comparison_limits", "describe_over_time",
@@ -104,9 +104,19 @@ def _key(frame: pd.DataFrame) -> str:
 
 
 def _sizes(result) -> dict:
+    """The groups (or periods) estimated and tested: name → documents."""
     groups = result.groups
     if "enough" in groups:
-        groups = groups[groups["enough"]]
+        groups = groups[groups["enough"].fillna(False).astype(bool)]
+    return dict(zip(groups[_key(groups)], groups["n_docs"].astype(int)))
+
+
+def _too_small(result) -> dict:
+    """The groups (or periods with documents) listed but not tested: name → documents."""
+    groups = result.groups
+    if "enough" not in groups:
+        return {}
+    groups = groups[~groups["enough"].fillna(False).astype(bool) & (groups["n_docs"] > 0)]
     return dict(zip(groups[_key(groups)], groups["n_docs"].astype(int)))
 
 
@@ -255,7 +265,9 @@ def describe_comparison(result, *, measure: str | None = None, unit: str = "unit
     Returns
     -------
     Narrative
-        Facts: ``by, groups`` (name → documents), ``n_missing, n_tests, n_significant,
+        Facts: ``by, groups`` (name → documents, the groups tested), ``too_small`` (name →
+        documents, the groups with fewer than the comparison's ``min_docs``: listed, not
+        tested), ``min_docs``, ``n_missing, n_tests, n_significant,
         differences`` (each ``measure`` — ``"share"``, ``"tone"`` or ``"topic tone"`` —
         ``topic, label, higher, lower, higher_value, lower_value, effect, effect_low,
         effect_high, n_groups, p_adjusted``; all of them, though the text states the
@@ -263,11 +275,18 @@ def describe_comparison(result, *, measure: str | None = None, unit: str = "unit
         ``n_topic_tone_untested`` (topics in one group's text only),
         ``smallest_p_possible, n_relabellings, exact, can_reach``.
     """
-    sizes = _sizes(result)
+    sizes, small = _sizes(result), _too_small(result)
+    min_docs = int(getattr(result, "min_docs", 1))
     by = md_escape(result.by)
-    facts = {"by": result.by, "groups": sizes, "n_missing": int(result.n_missing)}
+    facts = {"by": result.by, "groups": sizes, "too_small": small, "min_docs": min_docs,
+             "n_missing": int(result.n_missing)}
     names = [f"{_name(g)} ({plural(n, 'document')})" for g, n in sizes.items()]
     text = f"Documents grouped by *{by}*: {_listed(names)}. "
+    if small:
+        shown = [f"{_name(g)} ({plural(n, 'document')})" for g, n in small.items()]
+        text += (f"{plural(len(small), 'value has', 'values have')} fewer than {min_docs} "
+                 f"documents and {'is' if len(small) == 1 else 'are'} left out, not tested: "
+                 f"{_listed(shown)}. ")
     if result.n_missing:
         text += f"{plural(result.n_missing, 'document has', 'documents have')} no {by} and " \
                 "are left out. "
@@ -278,7 +297,7 @@ def describe_comparison(result, *, measure: str | None = None, unit: str = "unit
 
 def describe_over_time(result, *, measure: str | None = None, unit: str = "units",
                        alpha: float = ALPHA, n_permutations: int = N_PERMUTATIONS,
-                       min_docs: int = PERIOD_MIN_DOCS) -> Narrative:
+                       min_docs: int | None = None) -> Narrative:
     """The differences between periods that are more than chance, and the periods left out.
 
     Parameters
@@ -287,9 +306,9 @@ def describe_over_time(result, *, measure: str | None = None, unit: str = "units
         From :func:`convolab.over_time`.
     measure, unit, alpha, n_permutations
         As for :func:`describe_comparison`.
-    min_docs : int
-        As passed to :func:`convolab.over_time`: periods with fewer documents were not
-        estimated.
+    min_docs : int, optional
+        As passed to :func:`convolab.over_time` (by default the result's own): periods with
+        fewer documents were not estimated.
 
     Returns
     -------
@@ -298,6 +317,8 @@ def describe_over_time(result, *, measure: str | None = None, unit: str = "units
         plus ``period_word`` ("year", "quarter", "month"), ``periods`` (every period's name →
         documents) and ``thin`` (names of the periods with too few documents).
     """
+    if min_docs is None:
+        min_docs = int(getattr(result, "min_docs", 1))
     frame = result.groups
     names = period_names(frame["period"])
     every = {names[p]: int(n) for p, n in zip(frame["period"], frame["n_docs"])}
@@ -305,7 +326,7 @@ def describe_over_time(result, *, measure: str | None = None, unit: str = "units
     word = period_word(names)
     sizes = {names[p]: n for p, n in _sizes(result).items()}
     facts = {"by": "period", "period_word": word, "periods": every, "thin": thin,
-             "groups": sizes, "n_missing": int(result.n_missing)}
+             "groups": sizes, "min_docs": min_docs, "n_missing": int(result.n_missing)}
     listed = [f"{n} ({plural(every[n], 'document')})" for n in sizes]
     text = f"Documents per {word} of their date: {_listed(listed)}. "
     if thin:
@@ -319,7 +340,6 @@ def describe_over_time(result, *, measure: str | None = None, unit: str = "units
     return _describe(result, who=lambda p: names.get(p, p), groups_text=text,
                      things=f"{len(sizes)} {word}s", measure=measure, unit=unit, alpha=alpha,
                      n_permutations=n_permutations, facts=facts)
-
 
 
 def describe_comparison_limits(*results, n_boot: int = N_BOOT,
@@ -340,6 +360,8 @@ def describe_comparison_limits(*results, n_boot: int = N_BOOT,
         per result: ``by, sizes, n_topics, smallest_p_possible, can_reach``).
     """
     needed = _needed_per_group(alpha, n_permutations)
+    made = [r for r in results if r is not None]
+    min_docs = min((int(getattr(r, "min_docs", 1)) for r in made), default=MIN_DOCUMENTS)
     facts: dict = {"n_boot": n_boot, "n_permutations": n_permutations, "alpha": alpha,
                    "needed_per_group": needed, "comparisons": []}
     lines = [
@@ -353,7 +375,9 @@ def describe_comparison_limits(*results, n_boot: int = N_BOOT,
         "topics of each measure, so a list of topics does not produce chance findings.",
         f"- **Few documents**: with two groups of equal size, fewer than {needed} documents "
         f"in each leave too few distinct relabellings for any p-value to fall below {alpha}: "
-        "nothing can reach significance, whatever the texts say.",
+        "nothing can reach significance, whatever the texts say. And no group or period of "
+        f"fewer than {min_docs} documents is tested at all: with so few, one essay could make "
+        "a finding.",
     ]
     for result in results:
         if result is None:
