@@ -66,9 +66,7 @@ CHECKS = {"holds": ("keeps its side of zero", "keep their side of zero"),
 
 def capped(items: list[str], limit: int = MAX_NAMED) -> str:
     """``listing(items)``, or the first ``limit`` and "and N more"."""
-    if len(items) <= limit:
-        return listing(items)
-    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+    return listing(items, limit)
 
 
 def short(label, limit: int = SHORT_CHARS) -> str:

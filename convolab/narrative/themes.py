@@ -121,13 +121,10 @@ def describe_excluded_terms(tm) -> Narrative:
         return Narrative("", {"terms": []})
     parts = [f"*{md_escape(t['spelling'])}* (in {t['share']:.0%} of the documents; "
              f"{REASONS.get(t['reason'], t['reason'])})" for t in terms]
-    if len(parts) > MAX_MARKS:  # a list that grows with the corpus is cut, never the count
-        parts = parts[:MAX_MARKS] + [f"{len(parts) - MAX_MARKS} more (all in "
-                                     "`tm.corpus_stop_words_`)"]
     one = len(parts) == 1
     return Narrative(f"Kept out of the topic terms and labels as {'a mark' if one else 'marks'} "
                      f"of how the documents were exported or written, not "
-                     f"{'a word' if one else 'words'} of what they say: {listing(parts)}. "
+                     f"{'a word' if one else 'words'} of what they say: {listing(parts, MAX_MARKS)}. "
                      f"{'It stays' if one else 'They stay'} in the text the topics were found "
                      f"from.", {"terms": terms})
 

@@ -94,8 +94,11 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-def listing(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+def listing(items: list[str], limit: int | None = None) -> str:
+    """``a``, ``a and b``, ``a, b and c``; past ``limit`` items, the first ``limit`` and
+    "and N more" (a list that grows with the corpus is cut, never its count)."""
+    if limit is not None and len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]

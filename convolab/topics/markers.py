@@ -1,16 +1,16 @@
 """Tokens that run through a corpus without being words: kept out of topic terms and labels.
 
-Text exported from a platform carries its marks: the blog corpus of issue 24 writes ``urlLink``
-where each link was (in 17% of 788 posts), HTML leaves ``&nbsp;``, addresses leave a site's
+Text exported from a platform carries its marks: the blog corpus of issue 24 writes one made-up
+word where each link was (in 17% of 788 posts), HTML leaves ``&nbsp;``, addresses leave a site's
 name and ``www`` / ``com``, anonymised data ``XXXX``. Counted like words, such a token leads
-topics: on 788 posts the sentences around ``urlLink`` formed a topic labelled by it. They are
+topics: on 788 posts the sentences around that link marker formed a topic labelled by it. They are
 found from the corpus itself, a token being left out when
 
 1. it occurs in at least :data:`MIN_SHARE` of the documents and in at least
    :data:`MIN_DOCUMENTS` of them (a mark runs through the corpus; in a handful of essays a
    share says nothing), and
 2. at least :data:`MIN_FORM_SHARE` of its occurrences are written as no word is: with a capital
-   inside after a small letter (``urlLink``) *and* no word of the MiniLM vocabulary (22,501
+   inside after a small letter (``fooBar``) *and* no word of the MiniLM vocabulary (22,501
    whole words among its 30,522 word pieces, from English books and Wikipedia; shipped with
    convolab), so ``iPhone`` or ``YouTube`` stay; glued into a web address, e-mail address or
    HTML entity (``xanga.com``, ``&nbsp;``); or one letter repeated (``XXXX``).
@@ -21,7 +21,7 @@ sixty synthetic essays of the tests (six subjects) ``compost`` and ``mulch`` in 
 them in the MiniLM vocabulary; each is written as a word (``cashier``, ``Cashier``). Brand
 names are spelled many ways by many writers, a machine's mark one way: in the 788 posts
 ``eBay`` has a capital after a small letter in 10 of its 19 occurrences (``Ebay`` in 7),
-``urlLink`` in 521 of 521. Left out, measured: ``urllink`` in the 788 posts (17%) and in the
+the link marker in 521 of 521. Left out, measured: the link marker in the 788 posts (17%) and in the
 100-post sample (12%); ``com``, ``example`` and ``help`` in the synthetic essays (40%, inside
 ``help@example.com`` and URLs); nothing in the five seed essays, the 480 news-proxy articles
 or 897 documents of UCI reviews. Nearest misses: in the 788 posts ``com``

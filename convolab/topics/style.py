@@ -32,7 +32,7 @@ Measured (coverage / distinctiveness), seed 0, MiniLM unless said:
   topics of short replies 0.07 / 1.5 and 0.09 / 30 (short: 0.32 and 0.37 of the mean
   length, so styles by form); "fun, felt, went" 0.21 / 3.0, "guy, man, said, told" 0.18 / 3.7,
   "girl, woman, said" 0.17 / 5.9 (mixed), "rude, people, feel" 0.28 / 5.6 (a style, addressing
-  the reader); the sentences around ``urlLink`` 0.15 / 53, but 85% of them hold it against
+  the reader); the sentences around the link marker 0.15 / 53, but 85% of them hold it against
   1.3% of all (a style by its mark);
 * blog posts, a 100-post sample: themes under 0.3, 12 to 99 (tech support 0.23 / 56, a style
   by its "you" before); short replies 0.14 / 2.1 and 0.19 / 33 (short); "guy, man, said" 0.22 / 6.0;
