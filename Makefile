@@ -8,7 +8,7 @@ CORPUS ?= corpus
 OUT    ?= reports
 TEST_CACHE := .cache/test
 
-.PHONY: install report test test-fast lint browser clean
+.PHONY: install fonts report test test-fast lint browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,7 +20,19 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) fonts
+
+# A font with CJK glyphs for the figures: Debian's fonts-noto-cjk (57 MB download, 89 MB on
+# disk), installed only where apt-get exists, we are root and it is missing. Never required:
+# without it the figures draw characters no installed font has as "□" (convolab/plots/_base.py),
+# so a failed or impossible apt step only prints a note.
+fonts:
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq fonts-noto-cjk >/dev/null; } || \
+		echo "note: fonts-noto-cjk not installed; figures draw CJK characters as □"; \
+	fi
 
 report: install
 	$(VENV)/bin/convolab report --strict --corpus $(CORPUS) --out $(OUT)

@@ -20,6 +20,8 @@ import time
 import traceback
 from pathlib import Path
 
+from .outputs import OutputError, atomic_path
+
 logger = logging.getLogger("convolab.cli")
 
 EPILOG = """\
@@ -92,17 +94,17 @@ def _write_tables(tables: dict, out: Path, formats: tuple[str, ...]) -> list[Pat
         elif not isinstance(table.index, pd.RangeIndex):
             table = table.reset_index()  # a meaningful index (e.g. doc_id) becomes a column
         for fmt in formats:
-            path = out / f"{name}.{fmt}"
-            if hasattr(table, "npartitions"):  # Dask: written by the workers
-                if fmt == "csv":
-                    table.to_csv(path, index=False, single_file=True)
+            dask = hasattr(table, "npartitions")  # written by the workers
+            path = out / (name if dask and fmt == "parquet" else f"{name}.{fmt}")
+            with atomic_path(path) as tmp:
+                if dask and fmt == "csv":
+                    table.to_csv(tmp, index=False, single_file=True)
+                elif dask:
+                    table.to_parquet(tmp, write_index=False, overwrite=True)
+                elif fmt == "csv":
+                    table.to_csv(tmp, index=False)
                 else:
-                    path = out / name
-                    table.to_parquet(path, write_index=False, overwrite=True)
-            elif fmt == "csv":
-                table.to_csv(path, index=False)
-            else:
-                table.to_parquet(path, index=False)
+                    table.to_parquet(tmp, index=False)
             written.append(path)
     return written
 
@@ -112,7 +114,8 @@ def _load(args):
 
     try:
         return convolab.load_corpus(args.corpus, min_words=args.min_words,
-                                    include_hidden=args.include_hidden, engine=args.engine,
+                                    include_hidden=args.include_hidden,
+                                    follow_links=args.follow_links, engine=args.engine,
                                     progress=args.engine == "dask" and not args.quiet)
     except (OSError, ValueError) as exc:
         raise CommandError(_one_line(exc)) from exc
@@ -157,7 +160,8 @@ def _cmd_report(args) -> int:
     try:
         # Log lines go through tqdm.write so they do not break the progress bar.
         with logging_redirect_tqdm():
-            pages = render_reports(args.corpus, args.out, args.param,
+            params = args.param + (["follow_links=true"] if args.follow_links else [])
+            pages = render_reports(args.corpus, args.out, params,
                                    notebooks_dir=args.notebooks, strict=args.strict,
                                    progress=not args.quiet)
     except ReportError as exc:  # quotes the failing cell: several lines, on purpose
@@ -260,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "1 → int, 0.5 → float, true/false, none, else text")
     report.add_argument("--notebooks", default=None, metavar="DIR",
                         help="folder of notebooks (default: ./notebooks or the project's)")
+    report.add_argument("--follow-links", action="store_true",
+                        help="read symbolic links that point outside the corpus folder (same "
+                             "as --param follow_links=true); by default they are skipped")
     report.add_argument("--strict", action="store_true",
                         help="fail if a notebook writes anything to stderr")
     report.set_defaults(func=_cmd_report)
@@ -274,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="exclude documents shorter than this (default: %(default)s)")
         cmd.add_argument("--include-hidden", action="store_true",
                          help="read hidden files and folders (names starting with '.'); by "
+                              "default they are listed as skipped")
+        cmd.add_argument("--follow-links", action="store_true",
+                         help="read symbolic links that point outside the corpus folder; by "
                               "default they are listed as skipped")
         cmd.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
                          help="'dask' reads, cleans, embeds and scores on Dask workers "
@@ -323,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _engine(args):
             status = args.func(args)
-    except CommandError as exc:
+    except (CommandError, OutputError) as exc:
         print(f"convolab {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

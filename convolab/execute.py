@@ -35,6 +35,7 @@ from pathlib import Path
 
 from .corpus import UNITS
 from .embeddings import BACKENDS
+from .outputs import atomic_path
 from .topics.steering import check_steering, parse_groups, parse_labels
 
 __all__ = [
@@ -328,25 +329,37 @@ def execute(notebook: Path, executed: Path, params: dict, cwd: Path, *, kernel_n
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    try:
-        pm.execute_notebook(
-            str(notebook), str(executed), parameters=params, kernel_name=kernel_name,
-            cwd=str(cwd), progress_bar=False, log_output=False, execution_timeout=timeout,
-            kernel_manager_class=_kernel_manager_class(KERNEL_ENV),
-        )
-    except PapermillExecutionError as exc:
-        source = exc.source.strip()
-        excerpt = "\n".join("    " + line for line in source.splitlines()[:12])
-        if len(source.splitlines()) > 12:
-            excerpt += "\n    ..."
-        raise ReportError(
-            f"Notebook {notebook.name} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}):\n{excerpt}\n"
-            f"{exc.ename}: {exc.evalue}\n"
-            f"The executed notebook, with the full traceback, is at {executed}.",
-            notebook=notebook.name, cell_index=exc.cell_index, executed=executed,
-        ) from exc
-    nb = stable_cell_ids(nbformat.read(executed, as_version=4),
-                         nbformat.read(notebook, as_version=4), notebook.name)
-    nbformat.write(nb, executed)
+    # Written under a temporary name: a full disk never leaves a truncated notebook behind.
+    with atomic_path(executed) as tmp:
+        try:
+            pm.execute_notebook(
+                str(notebook), str(tmp), parameters=params, kernel_name=kernel_name,
+                cwd=str(cwd), progress_bar=False, log_output=False, execution_timeout=timeout,
+                kernel_manager_class=_kernel_manager_class(KERNEL_ENV),
+            )
+        except PapermillExecutionError as exc:
+            os.replace(tmp, executed)  # kept on purpose: it holds the full traceback
+            raise _failure(notebook, executed, exc) from exc
+        nb = stable_cell_ids(nbformat.read(tmp, as_version=4),
+                             nbformat.read(notebook, as_version=4), notebook.name)
+        nbformat.write(nb, tmp)
     return nb
+
+
+def _failure(notebook: Path, executed: Path, exc) -> ReportError:
+    """The report error for a failed cell: the cell quoted, or one line when the notebook
+    could not write its output (a full disk is not a bug in the cell)."""
+    if exc.ename == "OutputError":
+        return ReportError(f"Notebook {notebook.name}: {exc.evalue}", notebook=notebook.name,
+                           cell_index=exc.cell_index, executed=executed)
+    source = exc.source.strip()
+    excerpt = "\n".join("    " + line for line in source.splitlines()[:12])
+    if len(source.splitlines()) > 12:
+        excerpt += "\n    ..."
+    return ReportError(
+        f"Notebook {notebook.name} failed in cell {exc.cell_index} "
+        f"(execution count {exc.exec_count}):\n{excerpt}\n"
+        f"{exc.ename}: {exc.evalue}\n"
+        f"The executed notebook, with the full traceback, is at {executed}.",
+        notebook=notebook.name, cell_index=exc.cell_index, executed=executed,
+    )

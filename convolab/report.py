@@ -43,6 +43,7 @@ from .execute import (
     notebook_problems,
     parse_params,
 )
+from .outputs import write_text
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +232,7 @@ def _check_corpus(corpus_path: Path, params: dict, declared: dict) -> None:
         if "corpus_path" not in names:
             continue
         settings = {**names, **{k: v for k, v in params.items() if k in names}}
-        options = {"min_words": settings["min_words"]} if "min_words" in settings else {}
+        options = {k: settings[k] for k in ("min_words", "follow_links") if k in settings}
         key = tuple(options.items())
         if key not in corpora:
             corpora[key] = convolab.load_corpus(corpus_path, **options)
@@ -331,7 +332,7 @@ def render_reports(
             logger.warning(message)
         title = _title(nb, notebook.stem)
         page = out / f"{notebook.stem}.html"
-        page.write_text(_export(nb, title, exporter), encoding="utf-8")
+        write_text(page, _export(nb, title, exporter))
         reports.append(Report(notebook.name, title, page, executed, seconds, problems))
         logger.info("%s: %.1f s, %.0f kB", page.name, seconds, page.stat().st_size / 1024)
     _write_index(out, reports, corpus_path, params, convolab.__version__)
@@ -351,5 +352,4 @@ def _write_index(out: Path, reports: list[Report], corpus: Path, params: dict,
         rendered=datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         params=[(k, json.dumps(v)) for k, v in params.items()])
     index = out / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
+    return write_text(index, page)

@@ -225,3 +225,25 @@ def test_windows_cut_long_texts_at_sentence_ends_and_lose_nothing():
         ("One two three.", 3), ("Four five six seven.", 4),
         ("Eight nine! Ten eleven twelve", 5), ("thirteen fourteen", 2)]
     assert windows("Short text.", [(0, 5), (6, 11)], 5) == [("Short text.", 2)]
+
+
+@pytest.mark.parametrize("written, read", [
+    ("22,January,2004", "2004-01-22"), ("20,Junho,2004", "2004-06-20"),
+    ("03,juillet,2004", "2004-07-03"), ("2007-03-15T10:00:00Z", "2007-03-15"),
+    ("May 2004", "2004-05"), ("2004", "2004"),  # a period, never a day made up from today
+    ("next Tuesday", None), ("yesterday", None), ("1e10", None), ("12:30", None),
+    ("not a date", None)])
+def test_dates_keep_the_precision_written_and_never_borrow_from_today(written, read):
+    from convolab.corpus.dates import iso_date
+
+    assert iso_date(written) == read
+
+
+def test_partial_dates_are_placed_only_in_periods_they_fit():
+    from convolab.compare.periods import readable_dates
+
+    dates = pd.Series(["2004", "2004-05", "2004-05-30", "no date", None])
+    placed = {freq: readable_dates(dates, freq).notna().tolist() for freq in ("YS", "MS", "W")}
+    assert placed == {"YS": [True, True, True, False, False],
+                      "MS": [False, True, True, False, False],
+                      "W": [False, False, True, False, False]}

@@ -55,7 +55,7 @@ def messy(root):
                           "text": [essay(30), essay(31), essay(1)], "author": ["X", "Y", "Z"]})
     build(root, {
         "essay.md": essay(1), "essay.txt": essay(2), "essay~2.txt": essay(3),
-        "copy-of-essay.txt": essay(1),                                  # exact duplicate
+        "copy-of-essay.txt": essay(1),  # exact duplicate; rows.csv's copy, with an author, is kept
         "near.txt": essay(2).replace("detail 63", "detail 64"),        # near-duplicate
         **{f"site/f{i}.txt": f"{essay(10 + i)}\n\n{footer}" for i in range(4)},
         "short.txt": "Too short to keep.", "empty.txt": "",
@@ -77,7 +77,7 @@ def test_a_messy_folder_gives_the_same_corpus(client, tmp_path, files_per_partit
     assert b.engine == "dask" and b.documents.npartitions > 1
     assert_same_corpus(a, b)
     reasons = " ".join(b.excluded["reason"])
-    for expected in ("duplicate of copy-of-essay", "near-duplicate of essay~3", "too short",
+    for expected in ("duplicate of rows-2", "near-duplicate of essay~3", "too short",
                      "empty file", "PDF"):
         assert expected in reasons
     assert (b.removed["kind"] == "repeated-across-documents").sum().compute() == 4

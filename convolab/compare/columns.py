@@ -46,7 +46,7 @@ __all__ = ["BAND", "MAX_GROUPS", "MIN_COVERAGE", "NOT_GROUPS", "assess_columns",
 #: counts and free text, and ``language``, which is guessed from the text (the scorers read
 #: English only, so tone "by language" would compare a scorer with itself).
 NOT_GROUPS = {"doc_id", "path", "text", "n_words", "n_paragraphs", "n_sentences", "format",
-              "encoding", "title", "url", "notes", "language"}
+              "encoding", "title", "url", "notes", "language", "date_unread"}
 #: More groups than this are not read side by side (nor tested with any power); by default a
 #: column must give between 2 and this many groups.
 MAX_GROUPS = 12

@@ -52,15 +52,15 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
     documents = getattr(corpus, "documents", corpus)
     if "date" not in documents.columns:
         raise ValueError("the documents have no 'date' column; add dates to metadata.csv")
-    dates = pd.to_datetime(documents.set_index("doc_id")["date"], errors="coerce")
-    if dates.notna().sum() == 0:
-        raise ValueError("no document has a readable date; add ISO dates (YYYY-MM-DD) to the "
-                         "'date' column of metadata.csv")
     try:
         offset = pd.tseries.frequencies.to_offset(freq)
     except ValueError:
         raise ValueError(f"freq must be a pandas offset alias such as 'YS', 'QS' or 'MS', not "
                          f"{freq!r}") from None
+    dates = readable_dates(documents.set_index("doc_id")["date"], offset)
+    if dates.notna().sum() == 0:
+        raise ValueError(f"no document has a date precise enough for freq={freq!r}; add ISO "
+                         "dates (YYYY-MM-DD) to the 'date' column of metadata.csv")
     period, starts = bucket(dates, offset)
     counts = period.value_counts()
     enough = counts[counts >= min_docs].index
@@ -86,6 +86,26 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
     for name in ("groups", "shares", "tone", "topic_tone"):
         setattr(result, name, getattr(result, name).rename(columns={"group": "period"}))
     return result
+
+
+def readable_dates(values: pd.Series, freq="YS") -> pd.Series:
+    """The dates that can be placed in periods of ``freq`` (NaT for the others).
+
+    Dates are ISO text at the precision they were written (:mod:`convolab.corpus.dates`):
+    ``2004`` can be placed in a year but in no quarter or month, ``2004-05`` in any period of
+    a month or longer, and only a full date in a week or a day. Putting ``2004`` in January
+    would invent the month.
+    """
+    offset = pd.tseries.frequencies.to_offset(freq)
+    text = values.astype(object).where(values.notna(), None).map(
+        lambda v: v.strip() if isinstance(v, str) else None)
+    dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    yearly = isinstance(offset, (pd.offsets.YearBegin, pd.offsets.YearEnd))
+    monthly = yearly or isinstance(offset, (pd.offsets.QuarterBegin, pd.offsets.QuarterEnd,
+                                            pd.offsets.MonthBegin, pd.offsets.MonthEnd))
+    length = text.str.len()
+    fine_enough = (length > 7) | ((length == 7) & monthly) | ((length == 4) & yearly)
+    return dates.where(fine_enough)
 
 
 def bucket(dates: pd.Series, freq) -> tuple[pd.Series, pd.DatetimeIndex]:

@@ -27,6 +27,7 @@ def load_corpus(
     near_duplicate_threshold: float = 0.9,
     name: str | None = None,
     include_hidden: bool = False,
+    follow_links: bool = False,
     engine: str = "pandas",
     files_per_partition: int | None = None,
     progress: bool = False,
@@ -36,7 +37,7 @@ def load_corpus(
     Parameters
     ----------
     source : path, DataFrame or Series
-        A folder (read recursively, following symbolic links: ``.txt .md .html .htm .csv
+        A folder (read recursively, following symbolic links that stay inside it: ``.txt .md .html .htm .csv
         .jsonl .parquet``; a ``metadata.csv`` with a ``file`` column adds metadata to the
         files of its folder), a single file, a DataFrame with a text column, or a Series of
         texts. A DataFrame's ``doc_id`` column (or a Series' index) is kept; other columns
@@ -53,6 +54,10 @@ def load_corpus(
     include_hidden : bool
         Read hidden files and folders (names starting with "."); by default they are listed
         in ``corpus.skipped``.
+    follow_links : bool
+        Read symbolic links that point outside the folder. By default they are listed in
+        ``corpus.skipped``, so that a report never shows a file its author did not put in the
+        corpus. Links into ``/proc``, ``/sys`` or ``/dev`` are never read.
     engine : {"pandas", "dask"}
         ``"dask"`` reads, cleans and segments on the workers of the current
         ``dask.distributed`` client (or Dask's local threads when there is none) and returns a
@@ -99,13 +104,16 @@ def load_corpus(
 
         return load_partitioned(source, text_column=text_column, min_words=min_words,
                                 threshold=near_duplicate_threshold, name=name,
-                                include_hidden=include_hidden,
+                                include_hidden=include_hidden, follow_links=follow_links,
                                 files_per_partition=files_per_partition, progress=progress)
     plan = plan_source(source, text_column=text_column, name=name,
-                       include_hidden=include_hidden)
+                       include_hidden=include_hidden, follow_links=follow_links)
     raws, excluded, skipped, name = read_plan(plan, text_column=text_column)
     _assign_ids(raws)
-    cleaned = {raw.doc_id: clean_text(raw.text) for raw in raws}
+    cleaned = {}
+    for raw in raws:
+        cleaned[raw.doc_id] = clean_text(raw.text)
+        raw.text = ""  # only the cleaned paragraphs are read from here on: free the raw copy
     kept, more_excluded = select_documents(raws, cleaned, min_words, near_duplicate_threshold)
     excluded.extend(more_excluded)
     corpus = _build(kept, cleaned, excluded, name)

@@ -34,6 +34,7 @@ from .duplicates import (
     CROSS_DOC_REPEAT,
     drop_duplicates,
     fingerprint,
+    metadata_count,
     paragraph_keys,
     strip_shared,
     too_short,
@@ -68,22 +69,27 @@ class _Part:
 
 
 def load_partitioned(source, *, text_column: str, min_words: int, threshold: float,
-                     name: str | None, include_hidden: bool,
+                     name: str | None, include_hidden: bool, follow_links: bool,
                      files_per_partition: int | None = None, progress: bool = False):
     """Build a :class:`~convolab.corpus.Corpus` of Dask frames; see the module docstring."""
     import dask
     from dask import delayed
 
-    tasks, plan = _read_tasks(source, text_column, name, include_hidden, files_per_partition)
+    tasks, plan = _read_tasks(source, text_column, name, include_hidden, follow_links,
+                              files_per_partition)
     parts = _persist(tasks, progress)
     summaries = dask.compute(*[delayed(_summarise)(p) for p in parts])
     excluded = list(plan.excluded)
     stand_ins, items, part_of = [], [], []
     for index, (summary, part_excluded) in enumerate(summaries):
         excluded.extend(part_excluded)
-        for source_, format_, doc_id, stem, key, signature in summary:
+        for source_, format_, doc_id, stem, n_meta, key, signature in summary:
+            # Stand-ins carry only what the choice of copies needs: the stem and how much
+            # metadata there is (as placeholder keys).
+            meta = {f"meta{i}": True for i in range(n_meta)}
             stand_ins.append(RawDocument(source_, "", format_, doc_id=doc_id,
-                                         meta={"_stem": stem} if stem is not None else {}))
+                                         meta={**meta, "_stem": stem} if stem is not None
+                                         else meta))
             items.append((stand_ins[-1], key, signature))
             part_of.append(index)
     _assign_ids(stand_ins)
@@ -146,7 +152,7 @@ def _persist(tasks, progress: bool):
     return parts
 
 
-def _read_tasks(source, text_column, name, include_hidden, files_per_partition):
+def _read_tasks(source, text_column, name, include_hidden, follow_links, files_per_partition):
     from dask import delayed
 
     if _is_dask_frame(source):
@@ -156,7 +162,7 @@ def _read_tasks(source, text_column, name, include_hidden, files_per_partition):
                  for part, offset in zip(source.to_delayed(), offsets)],
                 Plan(name or "dataframe"))
     plan = plan_source(source, text_column=text_column, name=name,
-                       include_hidden=include_hidden)
+                       include_hidden=include_hidden, follow_links=follow_links)
     if plan.frame is not None:
         step = max(1, math.ceil(len(plan.frame) / 16))
         return ([delayed(_read_rows)(plan.frame.iloc[i:i + step], i, text_column)
@@ -209,7 +215,8 @@ def _read_rows(frame: pd.DataFrame, offset: int, text_column: str) -> _Part:
 
 
 def _summarise(part: _Part) -> tuple[list[tuple], list[dict]]:
-    return ([(raw.source, raw.format, raw.doc_id, raw.meta.get("_stem"), *prints)
+    return ([(raw.source, raw.format, raw.doc_id, raw.meta.get("_stem"), metadata_count(raw),
+              *prints)
              for raw, prints in zip(part.raws, part.prints)], part.excluded)
 
 
@@ -243,11 +250,12 @@ def _strip(part: _Part, ids, distinct, shared, min_words) -> _Part:
         if doc_id not in distinct:
             continue
         meta = {k: v for k, v in raw.meta.items() if k != "_stem"}
-        raws.append(RawDocument(raw.source, raw.text, raw.format, raw.encoding, doc_id, meta))
+        raws.append(RawDocument(raw.source, raw.text, raw.format, raw.encoding, doc_id, meta,
+                                raw.problem))
         cleaned.append(strip_shared(result, shared))
         prints.append(old if cleaned[-1] is result else fingerprint(cleaned[-1]))
-    return _Part(raws, cleaned, [], [too_short(result, min_words) for result in cleaned],
-                 prints)
+    return _Part(raws, cleaned, [], [too_short(result, min_words, raw.problem)
+                                      for raw, result in zip(raws, cleaned)], prints)
 
 
 def _second_summary(part: _Part) -> list[tuple]:

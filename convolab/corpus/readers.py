@@ -19,10 +19,14 @@ Libraries chosen, and why:
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -68,6 +72,9 @@ class RawDocument:
     encoding: str | None = None
     doc_id: str | None = None
     meta: dict = field(default_factory=dict)
+    #: Why this input holds no text to read (a table cell with a number), shown as its
+    #: exclusion reason; None for a readable input.
+    problem: str | None = None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -84,6 +91,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for magic, what in _MAGIC:
         if data.lstrip()[:len(magic)] == magic:
             raise Unreadable(f"not a text file: the content is {what}")
+    if (utf16 := _utf16_without_bom(data)) is not None:
+        return utf16
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Unreadable("binary file (contains NUL bytes); convert it to .txt, .md or .html")
     try:
@@ -103,6 +112,29 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise Unreadable("binary or undecodable file (no text encoding fits); "
                          "save it as UTF-8 text")
     return str(best), best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """``(text, encoding)`` for UTF-16 saved without a byte-order mark, else None.
+
+    Such text is full of NUL bytes, so the binary rule would exclude it; its NULs fall on one
+    side of each two-byte unit (the high byte of Latin, Cyrillic or Greek characters), which
+    no binary format does consistently. The decoded text must still read as text.
+    """
+    sample = data[:8192]
+    sample = sample[:len(sample) - len(sample) % 2]
+    if len(sample) < 4 or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    units = len(sample) // 2
+    for nuls, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls >= 0.3 * units and other <= 0.01 * units:
+            try:
+                text = data[:len(data) - len(data) % 2].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return (text, encoding) if _looks_like_text(text) else None
+    return None
 
 
 def _mostly_ascii_letters(text: str) -> bool:
@@ -190,22 +222,71 @@ def read_path(path: Path, *, text_column: str = "text") -> list[RawDocument]:
 
 
 def read_table(path: Path, *, text_column: str = "text") -> list[RawDocument]:
-    """Read a CSV, JSON-lines or Parquet file with one document per row."""
+    """Read a CSV, JSON-lines or Parquet file with one document per row.
+
+    CSV and JSON-lines text is decoded as files are (:func:`decode_bytes`), so a table saved
+    in cp1252 or UTF-16 reads like a text file would. A JSON line that cannot be parsed becomes
+    an excluded row naming its line; the other lines are kept.
+    """
+    suffix = path.suffix.lower()
+    bad_lines: dict[int, str] = {}
     try:
-        if path.suffix.lower() == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        elif path.suffix.lower() == ".jsonl":
-            frame = pd.read_json(path, lines=True, dtype=False)
-        else:
+        if suffix == ".parquet":
             frame = pd.read_parquet(path)
+        else:
+            text, _ = decode_bytes(path.read_bytes())
+            if suffix == ".csv":
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+                _check_header(text, text_column)
+            else:
+                frame, bad_lines = _json_lines(text)
+    except Unreadable:
+        raise
     except Exception as exc:  # a malformed table is the user's to fix; say which file
         detail = " ".join(str(exc).split())[:200]
         raise Unreadable(f"could not parse table ({type(exc).__name__}: {detail}); fix or "
                          "re-export the file") from None
+    if bad_lines and len(bad_lines) == len(frame):
+        raise Unreadable(f"no line is a JSON object ({next(iter(bad_lines.values()))})")
+    if text_column not in frame.columns and bad_lines:
+        frame[text_column] = None
     try:
-        return rows_to_documents(frame, text_column=text_column, source=str(path))
+        docs = rows_to_documents(frame, text_column=text_column, source=str(path))
     except ValueError as exc:
         raise Unreadable(str(exc).split(": ", 1)[-1]) from None
+    for position, why in bad_lines.items():
+        docs[position].problem = why
+    return docs
+
+
+def _check_header(text: str, text_column: str) -> None:
+    header = next(csv.reader(io.StringIO(text)), [])
+    if [name.strip() for name in header].count(text_column) > 1:
+        raise Unreadable(f"{header.count(text_column)} columns are named '{text_column}'; rename "
+                         "all but the one that holds the text (convolab will not guess)")
+
+
+def _json_lines(text: str) -> tuple[pd.DataFrame, dict[int, str]]:
+    """One record per non-blank line, and ``{row position: reason}`` for lines that are not
+    JSON objects (their record is empty)."""
+    records, bad = [], {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            record = None
+            bad[len(records)] = (f"not valid JSON (line {number}: {exc.msg} at column "
+                                 f"{exc.colno}); fix that line, the other lines are read")
+        if record is None:
+            record = {}
+        elif not isinstance(record, dict):
+            bad[len(records)] = (f"not a JSON object (line {number}); write one object per "
+                                 "line, e.g. {\"text\": \"...\"}")
+            record = {}
+        records.append(record)
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame(), bad
 
 
 def rows_to_documents(frame: pd.DataFrame, *, text_column: str, source: str) -> list[RawDocument]:
@@ -217,12 +298,45 @@ def rows_to_documents(frame: pd.DataFrame, *, text_column: str, source: str) -> 
     for position, (_, row) in enumerate(frame.iterrows()):
         meta = {str(k): v for k, v in row.items()
                 if k not in (text_column, "doc_id") and not _is_missing(v)}
-        text = row[text_column]
-        doc_id = None if _is_missing(row.get("doc_id")) else str(row["doc_id"])
-        docs.append(RawDocument(f"{source}#row={position}",
-                                "" if _is_missing(text) else str(text), "row",
-                                doc_id=doc_id, meta=meta))
+        text, problem = cell_text(row[text_column], text_column)
+        doc_id = None if _is_missing(row.get("doc_id")) or not str(row["doc_id"]).strip() \
+            else str(row["doc_id"])
+        docs.append(RawDocument(f"{source}#row={position}", text, "row", doc_id=doc_id,
+                                meta=meta, problem=problem))
     return docs
+
+
+_PLACEHOLDERS = {"null", "none", "nan", "n/a", "na", "nil", "undefined"}
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def cell_text(value, column: str = "text") -> tuple[str, str | None]:
+    """A table cell as document text, and why it holds no text when it does not.
+
+    Bytes are decoded as a file would be (:func:`decode_bytes`); a number, a placeholder such
+    as ``NULL`` and a list are refused by name rather than read as their printed form
+    (``b'...'``, ``['a', 'b']``) or excluded as "empty after cleaning".
+    """
+    where = f"the '{column}' column"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            return decode_bytes(bytes(value))[0], None
+        except Unreadable as exc:
+            return "", f"{where} holds bytes that are no text: {exc}"
+    if isinstance(value, (list, tuple, dict, set, np.ndarray)):
+        kind = "mapping" if isinstance(value, dict) else "list"
+        return "", (f"{where} holds a {kind}, not text; join it into one string per document "
+                    "before loading")
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return "", f"{where} is empty in this row"
+    if isinstance(value, (bool, int, float, complex)) or hasattr(value, "dtype"):
+        return "", f"{where} holds a number ({value!r}), not text"
+    text = str(value)
+    if text.strip().lower() in _PLACEHOLDERS:
+        return "", f"{where} holds '{text.strip()}', a placeholder for no text"
+    if _NUMBER.fullmatch(text.strip()):
+        return "", f"{where} holds a number ({text.strip()[:20]}), not text"
+    return text, None
 
 
 def _is_missing(value) -> bool:

@@ -10,6 +10,7 @@ document, an ``excluded`` row or a ``skipped`` row either way.
 from __future__ import annotations
 
 import glob
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from .metadata import MetadataRow, orphans, read_metadata
 from .readers import RawDocument, Unreadable, read_path, rows_to_documents
-from .walk import display_path, walk
+from .walk import display_path, special_kind, system_path, walk
 
 _GLOB_CHARS = set("*?[")
 
@@ -36,7 +37,8 @@ class Plan:
     single_file: bool = False
 
 
-def plan_source(source, *, text_column: str, name: str | None, include_hidden: bool) -> Plan:
+def plan_source(source, *, text_column: str, name: str | None, include_hidden: bool,
+                follow_links: bool = False) -> Plan:
     """List what ``source`` holds: a folder, a file, a glob of files, a DataFrame or a Series."""
     if isinstance(source, pd.Series):
         frame = source.rename(text_column).to_frame()
@@ -56,11 +58,18 @@ def plan_source(source, *, text_column: str, name: str | None, include_hidden: b
         raise FileNotFoundError(f"No such file or folder: '{display_path(path)}'. Pass a folder "
                                 "of essays (.txt/.md/.html), one file, a glob such as "
                                 "'archive/*.parquet', or a DataFrame with a text column.")
+    if system_path(os.path.realpath(path)):
+        raise ValueError(f"'{display_path(path)}' is in a system folder "
+                         f"('{display_path(os.path.realpath(path))}'), not a corpus; pass a "
+                         "folder of essays or one essay file")
+    if not path.is_file() and not path.is_dir():  # opening a FIFO would wait forever
+        raise ValueError(f"'{display_path(path)}' is {special_kind(path)}, not a file or "
+                         "folder; copy the text into a .txt file")
     if path.is_file():
         metadata_files = [m for m in [path.parent / "metadata.csv"] if m.is_file()]
         return Plan(name or path.name, path.parent, [path],
                     read_metadata(metadata_files, path.parent), single_file=True)
-    found = walk(path, include_hidden=include_hidden)
+    found = walk(path, include_hidden=include_hidden, follow_links=follow_links)
     if not found.files and not found.excluded:
         hidden = (f" (only {_entries(len(found.skipped))} that are hidden or metadata; pass "
                   "include_hidden=True, or --include-hidden, to read hidden ones)"

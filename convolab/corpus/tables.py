@@ -4,19 +4,27 @@ A :class:`Corpus` is tidy tables whose ids (``doc_id``, ``para_id``, ``sent_id``
 offsets tie every later result back to the text. :func:`_assign_ids` gives documents unique ids
 and :func:`_build` segments kept documents into the tables; both engines use them
 (:mod:`convolab.corpus.load` in process, :mod:`convolab.corpus.partitioned` on Dask), so ids and
-offsets are the same whichever reads the corpus.
+offsets are the same whichever reads the corpus. :func:`_build` writes the tables' columns a
+document at a time straight into the Arrow and int64 buffers pandas keeps, so that building
+them takes little more memory than they hold (``benchmarks/bench_load_memory.py``).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .cleaning import words
-from .language import detect_languages
+from ..outputs import atomic_path
+from .cleaning import count_words
+from .dates import iso_date
+from .language import detect_languages, leading_text
 from .readers import RawDocument
 from .segment import sentence_spans
 
@@ -115,10 +123,12 @@ class Corpus:
         folder.mkdir(parents=True, exist_ok=True)
         for key in ("documents", "paragraphs", "sentences", "removed", "excluded", "skipped"):
             frame = getattr(self, key)
-            if hasattr(frame, "npartitions"):
-                frame.to_parquet(folder / key, write_index=False, overwrite=True)
-            else:
-                frame.to_parquet(folder / f"{key}.parquet", index=False)
+            dask = hasattr(frame, "npartitions")
+            with atomic_path(folder / (key if dask else f"{key}.parquet")) as tmp:
+                if dask:
+                    frame.to_parquet(tmp, write_index=False, overwrite=True)
+                else:
+                    frame.to_parquet(tmp, index=False)
         return folder
 
     def _counts(self) -> dict:
@@ -143,9 +153,10 @@ class Corpus:
         n = self._counts()
         kinds = sorted(n["kinds"].to_dict().items(), key=lambda kv: (-kv[1], kv[0]))
         removed = ", ".join(f"{k} {c}" for c, k in kinds) or "nothing"
-        reasons = Counter(r.split(" (")[0].split(":")[0] for r in self.excluded["reason"])
+        # A family may hold a doc_id or file name of any length: cut for one readable line.
+        reasons = Counter(_cut(r.split(" (")[0].split(":")[0]) for r in self.excluded["reason"])
         excluded = ", ".join(f"{n} {k}" for k, n in reasons.most_common())
-        families = Counter(r.split(",")[0] for r in self.skipped["reason"])
+        families = Counter(_cut(r.split(",")[0]) for r in self.skipped["reason"])
         skipped = (f", {len(self.skipped)} skipped ("
                    + ", ".join(f"{n} {k}" for k, n in families.most_common()) + ")"
                    if len(self.skipped) else "")
@@ -211,55 +222,140 @@ def _assign_ids(raws: list[RawDocument]) -> None:
 
 
 def _build(kept: list[RawDocument], cleaned, excluded: list[dict], name: str) -> Corpus:
-    doc_rows, para_rows, sent_rows, removed_rows = [], [], [], []
-    languages = detect_languages(["\n\n".join(cleaned[raw.doc_id].paragraphs) for raw in kept])
-    for raw, language in zip(kept, languages):
-        result = cleaned[raw.doc_id]
-        meta = {**result.meta, **raw.meta}  # declared metadata wins over what the text implies
-        offsets, cursor = [], 0
-        for paragraph in result.paragraphs:
-            offsets.append((cursor, cursor + len(paragraph)))
-            cursor += len(paragraph) + 2
-        text = "\n\n".join(result.paragraphs)
-        sent_id = 0
-        for para_id, ((start, end), spans) in enumerate(
-                zip(offsets, sentence_spans(result.paragraphs))):
-            para_rows.append((raw.doc_id, para_id, start, end, text[start:end]))
-            for s, e in spans:
-                sent_rows.append((raw.doc_id, para_id, sent_id, start + s, start + e,
-                                  text[start + s:start + e]))
-                sent_id += 1
-        removed_rows.extend((raw.doc_id, kind, piece) for kind, piece in result.removed)
-        doc_rows.append({
-            "doc_id": raw.doc_id, "path": raw.source,
-            **{col: meta.get(col) for col in META_COLUMNS},
-            "text": text, "n_words": len(words(text)), "n_paragraphs": len(offsets),
-            "n_sentences": sent_id, "format": raw.format, "encoding": raw.encoding,
-            "language": language,
-            **{k: v for k, v in meta.items() if k not in META_COLUMNS},
-        })
+    # Memory: tables are filled column by column, a document at a time, straight into the
+    # buffers of the Arrow strings and int64 arrays pandas keeps (:class:`_Text`, ``array``).
+    # Rows of Python objects (a tuple, four ints and a string per sentence), a sliced copy of
+    # every paragraph, a list of every word (to count them) and every document's text joined
+    # at once (for its language) added 10 times a 50 MB file's size to the peak; now it is
+    # 3.7 times, the tables themselves. Python strings that pandas converts would also keep a
+    # UTF-8 copy of their own.
+    doc_rows, removed_rows, texts = [], [], _Text()
+    paras = {"doc_id": _Text(), "para_id": array("q"), "start": array("q"),
+             "end": array("q"), "text": _Text()}
+    sents = {"doc_id": _Text(), "para_id": array("q"), "sent_id": array("q"),
+             "start": array("q"), "end": array("q"), "text": _Text()}
+    for raw in kept:
+        doc_rows.append(_add_document(raw, cleaned[raw.doc_id], paras, sents, texts))
+        removed_rows.extend((raw.doc_id, kind, piece)
+                            for kind, piece in cleaned[raw.doc_id].removed)
     documents = pd.DataFrame(doc_rows, columns=None if doc_rows else
                              ["doc_id", "path", *META_COLUMNS, "text", "n_words",
                               "n_paragraphs", "n_sentences", "format", "encoding", "language"])
     if len(documents):
-        documents["date"] = documents["date"].map(_iso_date)
+        documents.insert(2 + len(META_COLUMNS), "text", texts.array())
+        _read_dates(documents)
     return Corpus(
         documents=documents,
-        paragraphs=pd.DataFrame(para_rows, columns=["doc_id", "para_id", "start", "end", "text"]),
-        sentences=pd.DataFrame(sent_rows, columns=["doc_id", "para_id", "sent_id", "start",
-                                                   "end", "text"]),
+        paragraphs=_frame(paras),
+        sentences=_frame(sents),
         excluded=pd.DataFrame(excluded, columns=["path", "doc_id", "reason"]),
         removed=pd.DataFrame(removed_rows, columns=["doc_id", "kind", "text"]),
         name=name,
     )
 
 
+def _add_document(raw: RawDocument, result, paras: dict, sents: dict, texts: _Text) -> dict:
+    """Append a kept document's paragraphs, sentences and text to the columns; return the rest
+    of its documents row."""
+    meta = {**result.meta, **raw.meta}  # declared metadata wins over what the text implies
+    start, sent_id = 0, 0  # offsets index into ``text``: paragraphs joined by two newlines
+    for para_id, (paragraph, spans) in enumerate(
+            zip(result.paragraphs, sentence_spans(result.paragraphs))):
+        _extend(paras, doc_id=[raw.doc_id], para_id=[para_id], start=[start],
+                end=[start + len(paragraph)], text=[paragraph])
+        _extend(sents, doc_id=[raw.doc_id] * len(spans), para_id=[para_id] * len(spans),
+                sent_id=range(sent_id, sent_id + len(spans)),
+                start=[start + s for s, _ in spans], end=[start + e for _, e in spans],
+                text=[paragraph[s:e] for s, e in spans])
+        start += len(paragraph) + 2
+        sent_id += len(spans)
+    texts.add(result.paragraphs, "\n\n")  # the text, never joined into one Python string
+    return {
+        "doc_id": raw.doc_id, "path": raw.source,
+        **{col: meta.get(col) for col in META_COLUMNS},  # "text" goes after these
+        "n_words": count_words(result.paragraphs),
+        "n_paragraphs": len(result.paragraphs), "n_sentences": sent_id,
+        "format": raw.format, "encoding": raw.encoding,
+        "language": detect_languages([leading_text(result.paragraphs, "\n\n")])[0],
+        **{k: v for k, v in meta.items() if k not in META_COLUMNS},
+    }
+
+
+def _extend(columns: dict, **values) -> None:
+    for name, new in values.items():
+        if isinstance(columns[name], _Text):
+            for value in new:
+                columns[name].add([value])
+        else:
+            columns[name].extend(new)
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    """A table from :func:`_build`'s columns, with the dtypes rows of Python values get."""
+    if not len(columns["doc_id"]):  # what an empty table always was: object columns
+        return pd.DataFrame([], columns=list(columns))
+    return pd.DataFrame({name: np.frombuffer(values, dtype=np.int64)
+                         if isinstance(values, array) else
+                         values.array() if isinstance(values, _Text) else values
+                         for name, values in columns.items()})
+
+
+class _Text:
+    """A string column written straight into Arrow's ``large_string`` buffers (UTF-8 bytes and
+    int64 offsets), so that no Python string of it is kept: such strings take up to four bytes
+    a character plus 50 to 80 each, and a UTF-8 copy when pandas converts them."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.offsets = array("q", [0])
+
+    def add(self, pieces: Iterable[str], sep: str = "") -> None:
+        """Append one value, ``sep.join(pieces)``, without making that string."""
+        for i, piece in enumerate(pieces):
+            if i and sep:
+                self.data += sep.encode()
+            self.data += piece.encode()
+        self.offsets.append(len(self.data))
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def array(self):
+        """The column as pandas stores the strings it infers: Arrow-backed ``str`` (pandas 3),
+        else Python objects."""
+        import pyarrow as pa
+
+        values = pa.LargeStringArray.from_buffers(len(self), pa.py_buffer(self.offsets),
+                                                  pa.py_buffer(self.data))
+        inferred = pd.Series(["x"]).dtype
+        if not isinstance(inferred, pd.StringDtype):
+            return values.to_numpy(zero_copy_only=False)
+        return pd.array(values, dtype=inferred)  # no copy
+
+
+def _cut(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _read_dates(documents: pd.DataFrame) -> None:
+    """ISO dates in ``date`` at the precision written; a value that is no date becomes None,
+    and what was written is kept in ``date_unread`` so that the corpus report can say so
+    (counting it as dated would put the document in a period it never named)."""
+    written = documents["date"]
+    documents["date"] = written.map(_iso_date)
+    unread = written.map(lambda v: isinstance(v, str) and bool(v.strip())) & \
+        documents["date"].isna()
+    if unread.any():
+        documents.insert(documents.columns.get_loc("date") + 1, "date_unread",
+                         written.where(unread, None))
+
+
 def _iso_date(value):
+    if isinstance(value, (datetime, date, pd.Timestamp)):
+        return None if pd.isna(value) else value.strftime("%Y-%m-%d")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            float(value).is_integer() and 1000 <= value <= 2999:
+        return str(int(value))  # a year given as a number
     if not isinstance(value, str) or not value.strip():
         return None
-    from dateutil import parser
-
-    try:
-        return parser.parse(value, fuzzy=True).date().isoformat()
-    except (ValueError, OverflowError):
-        return value
+    return iso_date(value)

@@ -4,13 +4,17 @@
 passes over symbolic links to folders, and neither it nor ``os.walk`` says what it did not
 read. Here every entry ends in exactly one place:
 
-* ``files`` — regular files (symbolic links followed) to read as documents;
+* ``files`` — regular files to read as documents (symbolic links followed while they stay
+  inside the corpus folder);
 * ``metadata`` — ``metadata.csv`` files, in any folder, to read as metadata;
 * ``excluded`` — entries that cannot be read: broken links, link loops, unreadable folders,
   FIFOs, sockets and devices (reading a FIFO would block forever, so only regular files are
-  opened);
+  opened), and anything under ``/proc``, ``/sys`` or ``/dev``: the kernel calls some of those
+  files regular, yet reading one can block forever (``/proc/kmsg``) or leak the machine's state;
 * ``skipped`` — entries deliberately not read: hidden files and folders (unless
-  ``include_hidden``), links to a folder already read, and the metadata files themselves.
+  ``include_hidden``), symbolic links that leave the corpus folder (unless ``follow_links``: a
+  shared report must not publish ``/etc/passwd`` or another project's notes because a link
+  pointed there), links to a folder already read, and the metadata files themselves.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 METADATA_FILE = "metadata.csv"
+
+#: Kernel and device file systems: never documents, and a read there may block.
+SYSTEM_FOLDERS = ("/proc", "/sys", "/dev")
 
 _SPECIAL = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]
@@ -53,14 +60,29 @@ class Walk:
         self.skipped.append({"path": display_path(path), "reason": reason})
 
 
-def walk(root: Path, *, include_hidden: bool = False) -> Walk:
+def walk(root: Path, *, include_hidden: bool = False, follow_links: bool = False) -> Walk:
     """Every entry under ``root``, sorted by name within each folder, each in one list."""
     found = Walk(root)
-    _walk(root, found, include_hidden, {os.path.realpath(root)})
+    real_root = os.path.realpath(root)
+    if system_path(real_root):
+        raise ValueError(f"'{display_path(root)}' is a system folder ({display_path(real_root)}), "
+                         "not a corpus; pass a folder of essays")
+    _walk(root, found, include_hidden, {real_root}, None if follow_links else real_root)
     return found
 
 
-def _walk(folder: Path, found: Walk, include_hidden: bool, ancestors: set[str]) -> None:
+def system_path(real: str) -> bool:
+    """Whether a resolved path lies in a kernel or device file system (:data:`SYSTEM_FOLDERS`)."""
+    return any(real == top or real.startswith(top + os.sep) for top in SYSTEM_FOLDERS)
+
+
+def outside(real: str, root: str) -> bool:
+    """Whether the resolved path ``real`` lies outside the resolved folder ``root``."""
+    return os.path.commonpath([real, root]) != root
+
+
+def _walk(folder: Path, found: Walk, include_hidden: bool, ancestors: set[str],
+          inside: str | None) -> None:
     try:
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda e: e.name)
@@ -79,13 +101,21 @@ def _walk(folder: Path, found: Walk, include_hidden: bool, ancestors: set[str]) 
         except OSError as exc:
             found.exclude(path, _link_problem(path, exc))
             continue
+        real = os.path.realpath(path)
+        if system_path(real):
+            found.exclude(path, f"points into a system folder ('{display_path(real)}'), which "
+                                "holds no essays and may block a read; remove the link")
+            continue
+        if inside is not None and entry.is_symlink() and outside(real, inside):
+            found.skip(path, f"link to outside the corpus folder, not read ('{display_path(real)}'"
+                             "); pass follow_links=True (--follow-links) to read it")
+            continue
         if stat.S_ISDIR(info.st_mode):
-            real = os.path.realpath(path)
             if real in ancestors:
                 found.skip(path, f"symbolic link to a folder it is inside ('{display_path(real)}')"
                                  "; not followed, to avoid reading it forever")
                 continue
-            _walk(path, found, include_hidden, ancestors | {real})
+            _walk(path, found, include_hidden, ancestors | {real}, inside)
         elif stat.S_ISREG(info.st_mode):
             if entry.name.lower() == METADATA_FILE:
                 found.metadata.append(path)
@@ -93,9 +123,14 @@ def _walk(folder: Path, found: Walk, include_hidden: bool, ancestors: set[str]) 
             else:
                 found.files.append(path)
         else:
-            what = next((name for test, name in _SPECIAL if test(info.st_mode)), "a special file")
-            found.exclude(path, f"not a regular file ({what}); convolab reads only regular "
-                                "files: copy the text into a .txt file")
+            found.exclude(path, f"not a regular file ({special_kind(path)}); convolab reads "
+                                "only regular files: copy the text into a .txt file")
+
+
+def special_kind(path) -> str:
+    """What a path that is neither a regular file nor a folder is: "a FIFO (named pipe)"..."""
+    mode = os.stat(path).st_mode
+    return next((name for test, name in _SPECIAL if test(mode)), "a special file")
 
 
 def _link_problem(path: Path, exc: OSError) -> str:

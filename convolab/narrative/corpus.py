@@ -14,7 +14,17 @@ from collections import Counter
 import pandas as pd
 
 from ..corpus.cleaning import RULES
-from .wording import Narrative, document_labels, is_present, listing, md_escape, plural
+from .wording import (
+    SHORT_CHARS,
+    Narrative,
+    document_labels,
+    is_present,
+    listing,
+    md_escape,
+    plural,
+    short,
+    shorten,
+)
 
 __all__ = [
     "REMOVAL_REASONS",
@@ -83,7 +93,7 @@ def describe_metadata(documents: pd.DataFrame) -> Narrative:
     -------
     Narrative
         Facts: ``n_documents``, ``n_with_<field>`` for each field, ``earliest`` and ``latest``
-        ISO dates (None without dates).
+        ISO dates at the precision written (None without dates), ``n_unread_dates``.
     """
     n = len(documents)
     facts: dict = {"n_documents": n}
@@ -94,7 +104,7 @@ def describe_metadata(documents: pd.DataFrame) -> Narrative:
         facts[f"n_with_{column}"] = count
         parts.append(f"{count} {noun}")
     dates = sorted(str(d) for d in documents.get("date", pd.Series(dtype=object))
-                   if is_present(d) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(d)))
+                   if is_present(d) and re.fullmatch(r"\d{4}(-\d{2}){0,2}", str(d)))
     facts["earliest"] = dates[0] if dates else None
     facts["latest"] = dates[-1] if dates else None
     parts[0] = parts[0].replace(" ", " have ", 1)
@@ -102,11 +112,23 @@ def describe_metadata(documents: pd.DataFrame) -> Narrative:
     if dates:
         text += (f" The dated ones were published on {dates[0]}." if dates[0] == dates[-1] else
                  f" The dated ones span {dates[0]} to {dates[-1]}.")
+    unread = [str(v) for v in documents.get("date_unread", pd.Series(dtype=object))
+              if is_present(v)]
+    facts["n_unread_dates"] = len(unread)
+    if unread:
+        text += (f" {plural(len(unread), 'document gives', 'documents give')} a date that "
+                 f"cannot be read as one (such as {short(unread[0])}), so "
+                 f"{'it counts' if len(unread) == 1 else 'they count'} as undated: write dates "
+                 "as YYYY-MM-DD, YYYY-MM or YYYY.")
     missing = n - facts["n_with_author"]
     if n and missing:
         text += (f" {plural(missing, 'document has', 'documents have')} no known author; "
                  "they are labelled by title or file name below.")
     return Narrative(text, facts)
+
+
+#: Characters of a reason family (which may hold a file name or doc_id) kept in prose.
+REASON_CHARS = 2 * SHORT_CHARS
 
 
 def describe_lengths(documents: pd.DataFrame) -> Narrative:
@@ -133,8 +155,8 @@ def describe_lengths(documents: pd.DataFrame) -> Narrative:
     if len(documents) == 1:
         text = f"The one document has {facts['max_words']:,} words."
     else:
-        text = (f"Documents run from {facts['min_words']:,} words (*{md_escape(facts['shortest'])}*)"
-                f" to {facts['max_words']:,} (*{md_escape(facts['longest'])}*); the median is "
+        text = (f"Documents run from {facts['min_words']:,} words ({short(facts['shortest'])})"
+                f" to {facts['max_words']:,} ({short(facts['longest'])}); the median is "
                 f"{facts['median_words']:,.0f} words.")
     if facts["mean_words_per_sentence"] is not None:
         text += f" Sentences average {facts['mean_words_per_sentence']} words."
@@ -178,7 +200,7 @@ def describe_removed(removed: pd.DataFrame, documents: pd.DataFrame | None = Non
         f"Cleaning removed {plural(facts['n_removed'], 'piece')} of text "
         f"({facts['n_words_removed']:,} words) from {facts['n_documents_touched']}{of_docs} "
         f"documents; the most, {facts['most_from_count']}, from "
-        f"*{md_escape(facts['most_from'])}*. By kind:",
+        f"{short(facts['most_from'])}. By kind:",
         "",
     ]
     for kind, count in by_kind.items():
@@ -201,7 +223,8 @@ def describe_excluded(excluded: pd.DataFrame) -> Narrative:
                          "not a duplicate of another.", {"n_excluded": 0, "by_reason": {}})
     families = Counter(str(r).split(" (")[0].split(":")[0] for r in excluded["reason"])
     facts = {"n_excluded": len(excluded), "by_reason": dict(families.most_common())}
-    reasons = listing([f"{n} {md_escape(k)}" for k, n in families.most_common()])
+    reasons = listing([f"{n} {md_escape(shorten(k, REASON_CHARS))}"
+                       for k, n in families.most_common()])
     text = (f"{plural(facts['n_excluded'], 'input was', 'inputs were')} excluded: {reasons}. "
             "The table gives each one's reason in full.")
     return Narrative(text, facts)
@@ -220,7 +243,10 @@ def describe_skipped(skipped: pd.DataFrame) -> Narrative:
                          {"n_skipped": 0, "by_reason": {}})
     families = Counter(str(r).split(",")[0] for r in skipped["reason"])
     facts = {"n_skipped": len(skipped), "by_reason": dict(families.most_common())}
-    reasons = listing([f"{n} {md_escape(k)}" for k, n in families.most_common()])
+    reasons = listing([f"{n} {md_escape(shorten(k, REASON_CHARS))}"
+                       for k, n in families.most_common()])
     text = (f"{plural(facts['n_skipped'], 'entry was', 'entries were')} not read as an essay: "
-            f"{reasons}. Hidden files are read with `load_corpus(..., include_hidden=True)`.")
+            f"{reasons}. Hidden files are read with `load_corpus(..., include_hidden=True)`"
+            + (", links out of the folder with `follow_links=True`"
+               if any(k.startswith("link to outside") for k in families) else "") + ".")
     return Narrative(text, facts)

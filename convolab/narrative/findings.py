@@ -34,12 +34,11 @@ from .theme_tone import (  # noqa: F401
     capped,
     confident_topic_tone,
     describe_topic_tone,
-    short,
     topic_tone_table,
 )
 from .themes import describe_topic_trust, describe_topics, stability_verdict
 from .tone import describe_tone
-from .wording import Narrative, ci_text, label_map, listing, num, plural, side_of_zero
+from .wording import Narrative, ci_text, label_map, listing, num, plural, short, side_of_zero
 
 __all__ = ["describe_limits", "summarize_findings"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..sentiment import NEUTRAL_BAND, sentiment_by
-from .wording import Narrative, label_map, listing, md_escape, num, plural, scored_rows
+from .wording import Narrative, label_map, listing, md_escape, num, plural, scored_rows, short
 
 __all__ = [
     "describe_document_aggregate",
@@ -25,8 +25,11 @@ __all__ = [
 #: Names of the scorers in prose.
 METHOD_NAMES = {"vader": "VADER", "learned": "the learned model", "ensemble": "the ensemble",
                 "ensemble_plain": "the plain average (no litotes rule)",
-                "ensemble_old": "the previous ensemble (no neutral training, no shrinkage)",
-                "learned_old": "the previous learned model (no neutral training)"}
+                "ensemble_old": "the previous ensemble (trained on reviews only)",
+                "learned_old": "the previous learned model (trained on reviews only)"}
+#: Short names in parenthesised comparisons.
+METHOD_SHORT = {"vader": "VADER", "ensemble_old": "previous", "learned": "learned",
+                "ensemble": "ensemble"}
 
 
 # --- VADER vs learned ------------------------------------------------------------------------------
@@ -137,12 +140,11 @@ def describe_method_agreement(scores: pd.DataFrame, documents: pd.DataFrame | No
         for key, word in (("warmest", "warmest"), ("critical", "most critical")):
             same = facts["same_warmest" if key == "warmest" else "same_most_critical"]
             if same:
-                text += (f"Both find *{md_escape(facts[f'{key}_vader'])}* the {word} "
-                         "document. ")
+                text += f"Both find {short(facts[f'{key}_vader'])} the {word} document. "
             else:
-                text += (f"They disagree on the {word} document: *"
-                         f"{md_escape(facts[f'{key}_vader'])}* for VADER, *"
-                         f"{md_escape(facts[f'{key}_learned'])}* for the learned model. ")
+                text += (f"They disagree on the {word} document: "
+                         f"{short(facts[f'{key}_vader'])} for VADER, "
+                         f"{short(facts[f'{key}_learned'])} for the learned model. ")
     else:
         facts["doc_rank_spearman"] = None
     return Narrative(text.strip(), facts)
@@ -165,8 +167,11 @@ def describe_scorer_validation(report: pd.DataFrame, method: str = "ensemble") -
     -------
     Narrative
         Facts: ``method``, ``held_out`` (method → ``accuracy, macro_f1, pearson, n, n_polar``
-        on all held-out domains), ``best_accuracy, best_pearson`` (methods), and ``test``
-        (method → the same numbers on a separate test split) when the report has one.
+        on all held-out domains), ``best_accuracy, best_pearson`` (methods), ``test``
+        (method → the same numbers on the first separate test split) when the report has one,
+        and, when it holds rated genres beyond reviews (EmoBank's ``eb-*`` domains),
+        ``genres`` (genre → method → held-out r) and ``tests`` (evaluation → data → method →
+        r).
     """
     if report is None or report.empty or "method" not in report:
         return Narrative("No validation numbers are stored with the scorer.", {"method": method})
@@ -176,16 +181,19 @@ def describe_scorer_validation(report: pd.DataFrame, method: str = "ensemble") -
     held = {r["method"]: {k: r[k] for k in numbers} for _, r in pooled.iterrows()}
     domains = sorted(set(report.loc[report["evaluation"] == how, "data"]) - {"all"})
     split = report[report["evaluation"] != how]
-    test = {r["method"]: {k: r[k] for k in numbers} for _, r in split.iterrows()}
+    first = split[split["data"] == split["data"].iloc[0]] if len(split) else split
+    test = {r["method"]: {k: r[k] for k in numbers} for _, r in first.iterrows()}
     facts: dict = {"method": method, "held_out": held, "test": test}
     if method not in held:
         return Narrative(f"The stored validation numbers do not cover the method in use "
                          f"({md_escape(method)}).", facts)
+    genres = [d for d in domains if d.startswith("eb-")]
     mine = held[method]
     facts["best_accuracy"] = max(held, key=lambda m: (held[m]["accuracy"], m))
     facts["best_pearson"] = max(held, key=lambda m: (held[m]["pearson"], m))
+    what = "human-rated sentences" if genres else "labelled review sentences"
     text = (f"The tone score comes from {METHOD_NAMES.get(method, md_escape(method))}. "
-            f"Validated on {mine['n']:,} labelled review sentences from "
+            f"Validated on {mine['n']:,} {what} from "
             f"{plural(len(domains), 'source')} ({listing([md_escape(d) for d in domains])}), "
             + ("each scored by a model trained without its source (leave-one-domain-out), "
                if how == "leave-one-domain-out" else f"by {md_escape(how)}, ")
@@ -204,6 +212,8 @@ def describe_scorer_validation(report: pd.DataFrame, method: str = "ensemble") -
             column = "accuracy" if what == "accuracy" else "pearson"
             text += (f"On {what}, {METHOD_NAMES.get(best, md_escape(best))} does better "
                      f"({held[best][column]:.3f} against {mine[column]:.3f}). ")
+    if genres:
+        return Narrative(text + _genre_text(report, how, genres, method, facts), facts)
     if method in test:
         t = test[method]
         text += (f"On a separate test split ({md_escape(split['data'].iloc[0])}, {t['n']:,} "
@@ -213,6 +223,31 @@ def describe_scorer_validation(report: pd.DataFrame, method: str = "ensemble") -
              "these essays has not been measured, and argued prose is usually harder to read "
              "for tone than reviews.")
     return Narrative(text, facts)
+
+
+def _genre_text(report: pd.DataFrame, how: str, genres: list[str], method: str,
+                facts: dict) -> str:
+    """Per-genre held-out r (method, VADER, the previous scorer) and the separate test sets."""
+    r = report.pivot_table(index=["evaluation", "data"], columns="method", values="pearson",
+                           sort=False)
+    facts["genres"] = {g: r.loc[(how, g)].dropna().to_dict() for g in genres}
+    facts["tests"] = {ev: {d: r.loc[(ev, d)].dropna().to_dict()
+                           for d in r.loc[ev].index} for ev in r.index.unique(0) if ev != how}
+    compare = [m for m in ("vader", "ensemble_old") if m in r.columns]
+
+    def cell(key):
+        row = r.loc[key]
+        return (f"{md_escape(key[1].removeprefix('eb-'))} {row[method]:.2f}"
+                + (" (" + ", ".join(f"{METHOD_SHORT[m]} {row[m]:.2f}" for m in compare) + ")"
+                   if compare else ""))
+
+    text = ("By genre of EmoBank's human-rated sentences, each genre held out in turn, r = "
+            + "; ".join(cell((how, g)) for g in genres) + ". ")
+    for ev, data in facts["tests"].items():
+        text += f"On {md_escape(ev)}: " + "; ".join(cell((ev, d)) for d in data) + ". "
+    return text + ("EmoBank's essays, blogs and newspaper sentences are the nearest rated "
+                   "text to these essays; how well the scores match a reader of these essays "
+                   "themselves has not been measured.")
 
 
 # --- subject words and documents -------------------------------------------------------------------

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..outputs import atomic_path
+
 __all__ = ["MAX_TABLE_ROWS", "ShownTable", "round_robin", "show_table"]
 
 #: Rows a report shows of a long table.
@@ -140,7 +142,8 @@ def show_table(table: pd.DataFrame, name: str, *, notebook: str,
         file = f"{notebook}-{name}.csv"
         path = Path(report_dir) / "tables" / file
         path.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(path, index=_has_index(table), encoding="utf-8", lineterminator="\n")
+        with atomic_path(path) as tmp:
+            table.to_csv(tmp, index=_has_index(table), encoding="utf-8", lineterminator="\n")
         link = f"tables/{file}"
     if n_hidden and link:
         note = f"{which}; {n_hidden:,} are hidden here. Every row: {link}"

@@ -15,7 +15,7 @@ import math
 import pandas as pd
 
 from ..compare import MIN_DOCUMENTS
-from .theme_tone import CHECKS, capped, short, theme_side, topic_tone_table
+from .theme_tone import CHECKS, capped, theme_side, topic_tone_table
 from .wording import (
     Narrative,
     ci_text,
@@ -24,6 +24,7 @@ from .wording import (
     num,
     plural,
     quote,
+    short,
     side_of_zero,
     source,
 )

@@ -39,6 +39,7 @@ from .wording import (
     num,
     plural,
     quote,
+    short,
     side_of_zero,
     source,
 )
@@ -50,8 +51,6 @@ __all__ = ["confident_topic_tone", "describe_topic_tone", "topic_tone_table"]
 CONFIDENT = 0.5
 #: Themes (or essays) named at most on each side of a ranking; the rest are counted.
 MAX_NAMED = 3
-#: Characters of a label or title kept in a list of names.
-SHORT_CHARS = 50
 
 _VERDICTS = {"above": "warm", "below": "critical", "includes": "not distinguishable from neutral",
              "none": "no interval (one document)"}
@@ -67,14 +66,6 @@ CHECKS = {"holds": ("keeps its side of zero", "keep their side of zero"),
 def capped(items: list[str], limit: int = MAX_NAMED) -> str:
     """``listing(items)``, or the first ``limit`` and "and N more"."""
     return listing(items, limit)
-
-
-def short(label, limit: int = SHORT_CHARS) -> str:
-    """A label or title in italics, escaped, cut at a word end past ``limit`` characters."""
-    text = " ".join(str(label).split())
-    if len(text) > limit:
-        text = (text[:limit].rsplit(" ", 1)[0] or text[:limit]) + " …"
-    return f"*{md_escape(text)}*"
 
 
 def confident_topic_tone(tm, scores: pd.DataFrame, *, min_probability: float = CONFIDENT,

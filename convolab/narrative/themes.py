@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..topics.markers import REASONS
 from ..topics.style import MIN_DISTINCTIVENESS, MIN_TERM_COVERAGE, N_TOP_TERMS
-from .wording import Narrative, label_map, listing, md_escape, num, plural, quote, source
+from .wording import Narrative, label_map, listing, md_escape, num, plural, quote, short, source
 
 __all__ = [
     "describe_document_topics",
@@ -394,7 +394,7 @@ def describe_document_topics(tm, documents: pd.DataFrame | None = None, *,
         lines.append("Each document's most frequent topic:")
         lines.append("")
         for doc_id, v in facts["leading"].items():
-            lines.append(f"- *{md_escape(labels.get(doc_id, doc_id))}*: *{md_escape(v['label'])}*"
+            lines.append(f"- {short(labels.get(doc_id, doc_id))}: *{md_escape(v['label'])}*"
                          f" (topic {v['topic']}), {v['share']:.0%} of its {unit}s")
         lines.append("")
     k = facts["n_led_by_majority"]
@@ -405,7 +405,7 @@ def describe_document_topics(tm, documents: pd.DataFrame | None = None, *,
     if n > 1:
         if facts["concentrated"]:
             parts = [f"*{md_escape(c['label'])}* (topic {c['topic']}) draws {c['share']:.0%} of "
-                     f"its {unit}s from *{md_escape(labels.get(c['doc_id'], c['doc_id']))}*"
+                     f"its {unit}s from {short(labels.get(c['doc_id'], c['doc_id']))}"
                      for c in facts["concentrated"]]
             lines.append(" " + listing(parts) + (
                 f": {'it' if len(parts) == 1 else 'each'} may be one essay's subject rather "

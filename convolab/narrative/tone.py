@@ -25,11 +25,11 @@ from .wording import (
     interval_counts,
     label_map,
     listing,
-    md_escape,
     num,
     plural,
     quote,
     scored_rows,
+    short,
     source,
 )
 
@@ -78,7 +78,7 @@ def describe_tone(by_doc: pd.DataFrame, documents: pd.DataFrame | None = None) -
     lowest = [r for r in rows if r["mean"] == bottom]
 
     def who(group):
-        return listing([f"*{md_escape(r['label'])}*" for r in group])
+        return listing([short(r["label"]) for r in group])
 
     def stat(r):
         return f"{num(r['mean'])} ({ci_text(r['ci_low'], r['ci_high'])}, {r['n']} sentences)"
@@ -135,10 +135,10 @@ def describe_arcs(arcs: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         n_same, warmer, cooler, n_too_short``. A change within ``NEUTRAL_BAND`` is "same".
     """
     labels = label_map(documents)
-    per_doc, short = {}, 0
+    per_doc, too_short = {}, 0
     for doc_id, doc in arcs.groupby("doc_id", sort=True):
         if len(doc) < min_sentences:
-            short += 1
+            too_short += 1
             continue
         start = float(doc.loc[doc["position"] < 1 / 3, "sentiment"].mean())
         end = float(doc.loc[doc["position"] > 2 / 3, "sentiment"].mean())
@@ -148,7 +148,7 @@ def describe_arcs(arcs: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     facts = {"per_document": per_doc, "n_warmer": len(warmer), "n_cooler": len(cooler),
              "n_same": len(per_doc) - len(warmer) - len(cooler),
              "warmer": [labels.get(d, d) for d in warmer],
-             "cooler": [labels.get(d, d) for d in cooler], "n_too_short": short}
+             "cooler": [labels.get(d, d) for d in cooler], "n_too_short": too_short}
     if not per_doc:
         return Narrative(f"No document has the {min_sentences} or more scored sentences needed "
                          "to compare its beginning with its end.", facts)
@@ -173,8 +173,8 @@ def describe_arcs(arcs: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         facts["largest_change"] = {"doc_id": biggest, **v}
         text += (f" The largest shift is in {doc_name(biggest, labels)}, from {num(v['start'])} "
                  f"to {num(v['end'])}.")
-    if short:
-        text += (f" {plural(short, 'document is', 'documents are')} too short (under "
+    if too_short:
+        text += (f" {plural(too_short, 'document is', 'documents are')} too short (under "
                  f"{min_sentences} sentences) to have an arc.")
     return Narrative(text, facts)
 

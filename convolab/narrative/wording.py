@@ -3,9 +3,16 @@
 One place for what the prose modules (:mod:`.corpus`, :mod:`.themes`, :mod:`.tone`,
 :mod:`.scorers`, :mod:`.findings`) have in common, so none imports another's internals:
 escaping corpus text (:func:`md_escape`, :func:`quote`), naming documents
-(:func:`document_labels`, :func:`label_map`, :func:`source`), numbers and intervals
+(:func:`document_labels`, :func:`label_map`, :func:`source`, :func:`doc_name`, :func:`short`),
+numbers and intervals
 (:func:`num`, :func:`ci_text`, :func:`side_of_zero`, :func:`interval_counts`), and English
 (:func:`plural`, :func:`listing`).
+
+Names are shortened where prose states them, never where tables hold them: a title or file
+name can be any length (10,000 characters of title is a valid document), so every name a
+sentence carries (document, theme) goes through :func:`short` (at most :data:`SHORT_CHARS`
+characters, cut at a word end, like the figures' labels), while :func:`document_labels` and
+:func:`label_map` give the full value for tables.
 
 Conventions: scores run from −1 (negative) to +1 (positive); an interval *excludes zero* when
 its lower bound is above 0 or its upper bound below 0.
@@ -23,6 +30,9 @@ from ..sentiment.flags import UNSCORED
 
 #: Quotes longer than this are cut (with "…") in prose; tables keep the full text.
 QUOTE_CHARS = 300
+#: Characters of a name (document title or id, theme label) kept where prose names it; tables
+#: keep the full value.
+SHORT_CHARS = 50
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~$@-])")
 # What Markdown renderers turn into live links without any link syntax: nbconvert's mistune
 # links "http(s)://…"; GitHub-flavoured renderers (JupyterLab's marked, GitHub) also link
@@ -81,7 +91,10 @@ def is_present(value) -> bool:
 
 
 def document_labels(documents: pd.DataFrame) -> pd.Series:
-    """A readable label per document: its title when it has one, else its ``doc_id``."""
+    """A readable label per document: its title when it has one, else its ``doc_id``.
+
+    In full, for tables; prose names a document through :func:`short` (or :func:`doc_name`).
+    """
     titles = documents["title"] if "title" in documents else pd.Series(None, index=documents.index)
     return pd.Series(
         [str(t).strip() if is_present(t) else str(d) for t, d in zip(titles, documents["doc_id"])],
@@ -128,16 +141,41 @@ def _bound(value: float) -> str:
     return ("+" if value > 0 else "−") + "0.0000…"
 
 
+def shorten(text, limit: int) -> str:
+    """Corpus text on one line (whitespace collapsed), cut past ``limit`` characters with " …".
+
+    The cut falls at the end of the last whole word that fits, unless that would lose more
+    than half of ``limit`` (a long word, a title without spaces): then within the word.
+
+    Examples
+    --------
+    >>> shorten("Why customers   stay loyal to a brand", 20)
+    'Why customers stay …'
+    >>> shorten("x" * 30, 10)
+    'xxxxxxxxxx …'
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if text[limit] != " " and head.rfind(" ") > limit // 2:
+        head = head[:head.rfind(" ")]
+    return head.rstrip() + " …"
+
+
+def short(label, limit: int = SHORT_CHARS) -> str:
+    """A name (title, doc_id, theme label) in italics, escaped, shortened for prose
+    (:func:`shorten`); tables keep the full value."""
+    return f"*{md_escape(shorten(label, limit))}*"
+
+
 def quote(text, limit: int = QUOTE_CHARS) -> str:
     """Corpus text as an escaped, quoted, possibly shortened Markdown string."""
-    text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + " …"
-    return f"“{md_escape(text)}”"
+    return f"“{md_escape(shorten(text, limit))}”"
 
 
 def label_map(documents: pd.DataFrame | None) -> dict:
-    """``doc_id`` → readable label (title, else doc_id)."""
+    """``doc_id`` → readable label (title, else doc_id), in full (see :func:`short`)."""
     if documents is None or documents.empty:
         return {}
     return dict(zip(documents["doc_id"], document_labels(documents)))
@@ -155,18 +193,19 @@ def side_of_zero(low: float, high: float) -> str:
 
 
 def source(e: dict, labels: dict) -> str:
-    """Where a quoted unit comes from: document label, doc_id when it differs, and unit id."""
+    """Where a quoted unit comes from: document label, doc_id when it differs, and unit id
+    (label and doc_id shortened, as in all prose)."""
     doc = e["doc_id"]
     label = labels.get(doc, doc)
     where = f"sent\\_id {e['sent_id']}" if e.get("sent_id", -1) >= 0 else \
         f"para\\_id {e['para_id']}" if e.get("para_id", -1) >= 0 else "whole document"
-    ids = where if label == doc else f"doc\\_id {md_escape(doc)}, {where}"
-    return f"*{md_escape(label)}* ({ids})"
+    ids = where if label == doc else f"doc\\_id {md_escape(shorten(doc, SHORT_CHARS))}, {where}"
+    return f"{short(label)} ({ids})"
 
 
 def doc_name(doc_id, labels: dict) -> str:
-    """A document's label in italics, escaped."""
-    return f"*{md_escape(labels.get(doc_id, doc_id))}*"
+    """A document's label in italics, escaped and shortened (:func:`short`)."""
+    return short(labels.get(doc_id, doc_id))
 
 
 def interval_counts(table: pd.DataFrame, things: str, labels) -> tuple[dict, str]:
@@ -192,7 +231,7 @@ def interval_counts(table: pd.DataFrame, things: str, labels) -> tuple[dict, str
         return facts, sentence
 
     def listed(xs):
-        return (" (" + listing([f"*{md_escape(x)}*" for x in xs[:8]])
+        return (" (" + listing([short(x) for x in xs[:8]])
                 + (" and others" if len(xs) > 8 else "") + ")")
 
     parts = []

@@ -24,6 +24,7 @@ from .scorers import (
     LearnedWeights,
     SentimentModel,
     document_aggregate_report,
+    emobank_document_report,
     load_weights,
     neutral_check_report,
     training_report,
@@ -32,4 +33,4 @@ from .scorers import (
 __all__ = ["SentimentModel", "sentiment_by", "topic_sentiment", "topic_document_tone",
            "sentiment_arc", "evaluate_sentiment", "training_report", "load_weights",
            "LearnedWeights", "METHODS", "FLAGS", "NEUTRAL_BAND", "neutral_check_report",
-           "document_aggregate_report"]
+           "document_aggregate_report", "emobank_document_report"]

@@ -142,3 +142,43 @@ def document_aggregates(pred: np.ndarray, gold: np.ndarray, groups: np.ndarray,
     for row in rows:
         row["chosen"] = row["aggregate"] == chosen
     return rows
+
+
+def document_ratings(pred: np.ndarray, gold: np.ndarray, documents: np.ndarray,
+                     genres: np.ndarray, min_sentences: int = 3) -> list[dict]:
+    """Mean of held-out sentence scores per real document vs the mean of its sentences' ratings.
+
+    EmoBank names each sentence's document (``meta.tsv``): a document's rating is the mean of
+    its sentences' human ratings, its score the mean of their held-out scores.
+
+    Parameters
+    ----------
+    pred, gold : ndarray
+        Held-out sentence scores and human ratings.
+    documents, genres : ndarray
+        Each sentence's document and genre; documents with fewer than ``min_sentences``
+        sentences are left out (their mean is a sentence's score, not a document's).
+
+    Returns
+    -------
+    list of dict
+        ``data`` ("all" and each genre), ``aggregate`` ("mean"), ``pearson, spearman,
+        n_documents``.
+    """
+    import pandas as pd
+    from scipy.stats import spearmanr
+
+    frame = pd.DataFrame({"pred": pred, "gold": gold, "doc": documents, "genre": genres})
+    docs = frame.groupby("doc").agg(pred=("pred", "mean"), gold=("gold", "mean"),
+                                    genre=("genre", "first"), n=("pred", "size"))
+    docs = docs[docs["n"] >= min_sentences]
+    rows = []
+    for data in ["all", *sorted(docs["genre"].unique())]:
+        part = docs if data == "all" else docs[docs["genre"] == data]
+        if len(part) < 3:
+            continue
+        rows.append({"data": str(data), "aggregate": "mean",
+                     "pearson": round(float(np.corrcoef(part["pred"], part["gold"])[0, 1]), 4),
+                     "spearman": round(float(spearmanr(part["pred"], part["gold"])[0]), 4),
+                     "n_documents": int(len(part))})
+    return rows

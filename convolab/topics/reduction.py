@@ -170,10 +170,12 @@ class ReducedCache:
         reduced = np.asarray(reduced)
         if reduced.dtype != np.float32:  # UMAP returns float32; anything else is not stored
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
             with closing(self._connect(write=True)) as connection, connection:
                 connection.execute("INSERT OR REPLACE INTO reduced VALUES (?, ?, ?, ?)",
                                    (key, *reduced.shape, np.ascontiguousarray(reduced).tobytes()))
-        except sqlite3.DatabaseError:
-            logger.warning("Could not write to the UMAP cache %s", self.path)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            from ..embedding_cache import cache_unwritable
+
+            cache_unwritable(self.folder, exc)

@@ -18,13 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from ..embedding_cache import code_version
+from ..outputs import atomic_path, write_text
 from .model import TopicModel
 
 logger = logging.getLogger(__name__)
@@ -126,19 +125,12 @@ def _read(path: Path) -> dict | None:
 
 
 def _write(path: Path, value: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(value, indent=2, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, json.dumps(value, indent=2, sort_keys=True))
 
 
 def _replace(folder: Path, write) -> None:
     """Write a folder under a temporary name and move it into place only once complete."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".model-", dir=folder.parent))
-    try:
+    with atomic_path(folder) as tmp:
+        tmp.mkdir()
         write(tmp)
-        if folder.exists():
-            shutil.rmtree(folder)
-        tmp.replace(folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ...compare import group_columns
 from ...compare.columns import MAX_GROUPS, assess_columns, choose_column, group_values
-from ...compare.periods import PERIOD_MIN_DOCS, PERIOD_WORDS, bucket, period_names
+from ...compare.periods import PERIOD_MIN_DOCS, PERIOD_WORDS, bucket, period_names, readable_dates
 from ...compare.stats import MIN_DOCUMENTS
 from ..wording import Narrative, listing, md_escape, plural
 from .choice import (
@@ -42,7 +42,7 @@ def choose_group_by(documents: pd.DataFrame, group_by: str | None = None, *,
 
 def _periods(documents: pd.DataFrame, freq: str) -> pd.Series:
     """Each dated document's period start (ISO), as :func:`convolab.over_time` buckets them."""
-    dates = pd.to_datetime(documents["date"], errors="coerce").dropna()
+    dates = readable_dates(documents["date"], freq).dropna()
     return bucket(dates, freq)[0] if len(dates) else pd.Series(dtype=object)
 
 
@@ -215,7 +215,8 @@ def _time_text(facts: dict, time_freq: str | None, min_docs: int) -> str:
     text += (f"; {plural(empty, word)} between them {'has' if empty == 1 else 'have'} none"
              if empty else "")
     undated = facts["n_documents"] - sum(dated.values())
-    text += (f" ({plural(undated, 'document has', 'documents have')} no readable date). "
+    text += (f" ({plural(undated, 'document has', 'documents have')} no date that places it "
+             f"in a {word}). "
              if undated else ". ")
     thin = [f"{g} ({n})" for g, n in dated.items() if n < min_docs]
     enough = sum(n >= min_docs for n in dated.values())
