@@ -114,6 +114,8 @@ def test_table_cells_that_hold_no_text_are_excluded_by_what_they_hold(tmp_path):
 
 
 def test_parquet_bytes_are_decoded_and_lists_refused(tmp_path):
+    import numpy as np
+
     frame = pd.DataFrame({"doc_id": ["b", "l", "n"],
                           "text": [essay(1).encode("cp1252"), ["one", "two"], 7]})
     frame["text"] = frame["text"].astype(object)
@@ -125,7 +127,11 @@ def test_parquet_bytes_are_decoded_and_lists_refused(tmp_path):
     corpus = cl.load_corpus(root, min_words=5)
     assert corpus.documents.set_index("doc_id").loc["b", "text"] == essay(1)
     assert "holds a list, not text; join it" in reason(corpus, "lists.parquet#row=0")
-    assert "holds a number" in reason(corpus, "numbers.parquet#row=0")
+    assert reason(corpus, "numbers.parquet#row=0") == "the 'text' column holds a number (7.0), not text"
+    from convolab.corpus.readers import cell_text
+
+    assert cell_text(np.str_("A plain numpy string.")) == ("A plain numpy string.", None)
+    assert cell_text(np.int64(3))[1] == "the 'text' column holds a number (3), not text"
 
 
 def test_two_text_columns_are_refused_by_name(tmp_path):

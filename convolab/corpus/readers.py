@@ -329,8 +329,8 @@ def cell_text(value, column: str = "text") -> tuple[str, str | None]:
                     "before loading")
     if _is_missing(value) or (isinstance(value, str) and not value.strip()):
         return "", f"{where} is empty in this row"
-    if isinstance(value, (bool, int, float, complex)) or hasattr(value, "dtype"):
-        return "", f"{where} holds a number ({value!r}), not text"
+    if isinstance(value, (bool, int, float, complex, np.number, np.bool_)):
+        return "", f"{where} holds a number ({value}), not text"
     text = str(value)
     if text.strip().lower() in _PLACEHOLDERS:
         return "", f"{where} holds '{text.strip()}', a placeholder for no text"
