@@ -1,11 +1,12 @@
-"""Benchmark convolab on Dask at 10k / 100k / 1M sentences, with plain BERTopic beside it.
+"""Benchmark convolab on Dask at 100k / 1M / 3M sentences (plain BERTopic beside it on request).
 
 Prints a table: for each size and each number of workers (1, 2), the wall time of the whole
 Dask pipeline (load_corpus(engine="dask") -> TopicModel(unit="sentence", embedding="static")
 .fit with the default sample -> SentimentModel(method="vader").score -> topic_sentiment ->
 tables written to Parquet), throughput, peak RSS of the client process and of each worker,
-and the growth exponents; then plain BERTopic (static embeddings of all sentences, default
-UMAP + HDBSCAN) at each size in a fresh process until it fails (how it fails is printed).
+the growth exponents and the growth from the smallest to the largest size; with
+``--plain-max N``, plain BERTopic (static embeddings of all sentences, default UMAP + HDBSCAN)
+at each size up to N in a fresh process until it fails (how it fails is printed).
 With ``--curve`` it also prints the sample-size curve: agreement (ARI, NMI) of a sample fit's
 assignments with the full in-process fit, against sample size.
 
@@ -14,8 +15,8 @@ Documents of 20 sentences are drawn from that pool at random, so sentences repea
 large corpus but no two documents are (near-)duplicates: duplicate detection keeps them all.
 Each run writes its corpus as Parquet partitions of 2,000 documents, read with a glob.
 
-Usage: ``python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--workers 1 2]
-[--curve]``. Each measurement runs in a fresh process; nothing here is a test.
+Usage: ``python benchmarks/bench_scale.py [--sizes 100000 1000000 3000000] [--workers 2 1]
+[--plain-max 1000000] [--curve]``. Each measurement runs in a fresh process; nothing here is a test.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,7 +81,8 @@ def run_dask(n: int, workers: int) -> dict:
                            dashboard_address=None)
     client = Client(cluster)
     start = time.perf_counter()
-    corpus = cl.load_corpus(str(folder / "in" / "*.parquet"), engine="dask")
+    corpus = cl.load_corpus(str(folder / "in" / "*.parquet"), engine="dask",
+                            scratch=folder / "scratch")
     t_load = time.perf_counter() - start
     tm = cl.TopicModel(unit="sentence", embedding="static", random_state=0).fit(corpus)
     t_topics = time.perf_counter() - start - t_load
@@ -93,6 +96,7 @@ def run_dask(n: int, workers: int) -> dict:
     worker_rss = client.run(peak_mib)
     client.close()
     cluster.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return {"n": n_sentences, "workers": workers, "seconds": seconds, "load": t_load,
             "topics_s": t_topics, "client_mib": peak_mib(),
             "worker_mib": sorted(worker_rss.values()), "topics": len(tm.topics_),
@@ -168,10 +172,11 @@ def fresh(kind: str, n: int, workers: int = 0, timeout: float | None = None) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
-    parser.add_argument("--plain-max", type=int, default=1_000_000,
-                        help="largest size to try plain BERTopic at")
+    parser.add_argument("--sizes", type=int, nargs="*",
+                        default=[100_000, 1_000_000, 3_000_000])
+    parser.add_argument("--workers", type=int, nargs="*", default=[2, 1])
+    parser.add_argument("--plain-max", type=int, default=0,
+                        help="largest size to try plain BERTopic at (default: not run)")
     parser.add_argument("--plain-timeout", type=float, default=900,
                         help="seconds plain BERTopic may take at one size (default 900)")
     parser.add_argument("--curve", action="store_true", help="also print the sample curve")
@@ -189,8 +194,8 @@ def main() -> None:
     print(f"{'sentences':>10} {'workers':>7} {'wall s':>8} {'load s':>7} {'topics s':>8} "
           f"{'sent/s':>8} {'client MiB':>10} {'worker MiB':>16} topics")
     rows = {}
-    for n in args.sizes:
-        for workers in args.workers:
+    for workers in args.workers:
+        for n in args.sizes:
             r = fresh("dask", n, workers)
             if "failed" in r:
                 print(f"{n:>10} {workers:>7} {r['failed']}", flush=True)
@@ -207,12 +212,15 @@ def main() -> None:
             m = np.polyfit(logn, np.log([max(r["worker_mib"]) for r in got]), 1)[0]
             c = np.polyfit(logn, np.log([r["client_mib"] for r in got]), 1)[0]
             print(f"   {workers} worker(s): time ~ n^{t:.2f}, worker peak RSS ~ n^{m:.2f}, "
-                  f"client peak RSS ~ n^{c:.2f}")
+                  f"client peak RSS ~ n^{c:.2f}; from {got[0]['n']} to {got[-1]['n']} "
+                  f"sentences worker peak x{max(got[-1]['worker_mib']) / max(got[0]['worker_mib']):.2f}, "
+                  f"client peak x{got[-1]['client_mib'] / got[0]['client_mib']:.2f}")
     if 1 in rows and 2 in rows:
         for one, two in zip(rows[1], rows[2]):
             print(f"   speed-up 2 vs 1 worker at {one['n']}: {one['seconds'] / two['seconds']:.2f}x")
-    print("\nPlain BERTopic (all sentences, static embeddings, default UMAP + HDBSCAN)")
-    for n in args.sizes:
+    if args.plain_max:
+        print("\nPlain BERTopic (all sentences, static embeddings, default UMAP + HDBSCAN)")
+    for n in args.sizes if args.plain_max else []:
         if n > args.plain_max:
             print(f"{n:>10}  not run (--plain-max {args.plain_max})")
             continue

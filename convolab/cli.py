@@ -20,7 +20,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .outputs import OutputError, atomic_path
+from .outputs import OutputError, atomic_path, check_url, is_url, local_path, url_target
 
 logger = logging.getLogger("convolab.cli")
 
@@ -35,6 +35,8 @@ examples:
 A corpus is a folder of essays (.txt, .md, .html; or .csv/.jsonl/.parquet with a text column),
 optionally with a metadata.csv whose 'file' column names each essay. Tables are written as
 CSV and Parquet, one file of each per table, with ids (doc_id, para_id, sent_id) that join.
+CORPUS and --out may be URLs on object storage (s3://bucket/archive/*.parquet, gs://...;
+S3 needs pip install 'convolab[s3]').
 """
 
 
@@ -72,31 +74,50 @@ def _count(minimum: int):
     return parse
 
 
-def _output(out: str) -> Path:
-    """The output folder, created now: a bad ``--out`` fails before any work is done."""
+def _output(out: str) -> Path | str:
+    """The output folder, checked now: a bad ``--out`` fails before any work is done.
+
+    A URL (``s3://bucket/tables/``) is kept as text and checked with
+    :func:`~convolab.outputs.check_url`; a ``file://`` URL is a local folder.
+    """
     from .report import output_folder
 
     try:
-        return output_folder(out, create=False)
+        if is_url(out):
+            return check_url(out)
+        return output_folder(local_path(out), create=False)
     except OSError as exc:
         raise CommandError(_one_line(exc)) from exc
 
 
-def _write_tables(tables: dict, out: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Write each table as ``<name>.<fmt>``; a dict or Series is one record (e.g. metrics)."""
+def _write_tables(tables: dict, out: Path | str, formats: tuple[str, ...]) -> list[Path | str]:
+    """Write each table as ``<name>.<fmt>``; a dict or Series is one record (e.g. metrics).
+
+    Into a local folder each file is written whole under a temporary name and moved into
+    place; to a URL each is written directly (:func:`~convolab.outputs.url_target`).
+    """
     import pandas as pd
 
-    out.mkdir(parents=True, exist_ok=True)
+    remote = isinstance(out, str)
+    if not remote:
+        out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, table in tables.items():
+        dask = hasattr(table, "npartitions")  # written by the workers
         if isinstance(table, (dict, pd.Series)):
             table = pd.DataFrame([dict(table)])
+        elif dask:  # each partition's own row numbers mean nothing; a named index does
+            if table._meta.index.name is not None:
+                table = table.reset_index()
+            # Topic ids as column names: Dask's Parquet writer takes text only (pandas' turns
+            # them into text itself), so both engines' files hold the same names.
+            table = table.rename(columns=str)
         elif not isinstance(table.index, pd.RangeIndex):
             table = table.reset_index()  # a meaningful index (e.g. doc_id) becomes a column
         for fmt in formats:
-            dask = hasattr(table, "npartitions")  # written by the workers
-            path = out / (name if dask and fmt == "parquet" else f"{name}.{fmt}")
-            with atomic_path(path) as tmp:
+            file = name if dask and fmt == "parquet" else f"{name}.{fmt}"
+            path = f"{out.rstrip('/')}/{file}" if remote else out / file
+            with (url_target if remote else atomic_path)(path) as tmp:
                 if dask and fmt == "csv":
                     table.to_csv(tmp, index=False, single_file=True)
                 elif dask:
@@ -113,26 +134,44 @@ def _load(args):
     import convolab
 
     try:
-        return convolab.load_corpus(args.corpus, min_words=args.min_words,
-                                    include_hidden=args.include_hidden,
-                                    follow_links=args.follow_links, engine=args.engine,
-                                    progress=args.engine == "dask" and not args.quiet)
+        corpus = convolab.load_corpus(args.corpus, min_words=args.min_words,
+                                      include_hidden=args.include_hidden,
+                                      follow_links=args.follow_links, engine=args.engine,
+                                      progress=args.engine == "dask" and not args.quiet,
+                                      scratch=_scratch(args))
     except (OSError, ValueError) as exc:
         raise CommandError(_one_line(exc)) from exc
+    if corpus.scratch is not None:  # removed once the tables are written (see _engine)
+        args.cleanup.append(corpus.scratch)
+    return corpus
+
+
+def _scratch(args) -> str | None:
+    """Where the Dask engine keeps its intermediate files: ``--scratch``, else beside a URL
+    ``--out`` (workers of a cluster that shares no disk all reach it), else a local temporary
+    folder (``$CONVOLAB_SCRATCH`` or the system's)."""
+    if args.engine != "dask":
+        return None
+    if args.scratch:
+        return args.scratch
+    return f"{args.out.rstrip('/')}/_scratch" if is_url(args.out) else None
 
 
 @contextlib.contextmanager
 def _engine(args):
     """A Dask client for ``--engine dask``: the scheduler asked for, or a local cluster."""
     if getattr(args, "engine", "pandas") != "dask":
-        if any(getattr(args, k, None) for k in ("scheduler", "workers", "sample_size")):
-            raise CommandError("--scheduler, --workers and --sample-size need --engine dask")
+        if any(getattr(args, k, None) for k in ("scheduler", "workers", "sample_size",
+                                                 "scratch")):
+            raise CommandError("--scheduler, --workers, --scratch and --sample-size need "
+                               "--engine dask")
         yield None
         return
     from distributed import Client, LocalCluster
 
-    if not args.verbose:  # distributed logs every worker's start and stop at INFO
-        logging.getLogger("distributed").setLevel(logging.WARNING)
+    if not args.verbose:  # distributed logs every worker's start and stop at INFO, and
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # each shuffle at WARNING
+        logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
     if args.scheduler:
         try:
             client = Client(args.scheduler, timeout="10s")
@@ -143,9 +182,13 @@ def _engine(args):
     else:
         client = Client(LocalCluster(n_workers=args.workers or 2, threads_per_worker=1))
     logger.info("Dask dashboard: %s", client.dashboard_link)
+    args.cleanup = []
     try:
         yield client
     finally:
+        for scratch in args.cleanup:
+            with contextlib.suppress(OSError):
+                scratch.remove()
         cluster = client.cluster
         client.close()
         if cluster is not None and not args.scheduler:
@@ -208,15 +251,14 @@ def _cmd_sentiment(args) -> int:
     out = _output(args.out)
     corpus = _load(args)
     scores = convolab.SentimentModel().score(corpus)
-    local = scores
-    if hasattr(scores, "npartitions"):  # Dask: only ids and scores come back for the summary
-        local = scores.drop(columns=["text"]).compute().reset_index(drop=True)
+    # With Dask both tables are made on the workers; only the by-document table is small
+    # enough to come back (one row per document).
     tables = {"sentiment": scores,
-              "sentiment_by_document": convolab.sentiment_by(local, by="doc_id")}
+              "sentiment_by_document": convolab.sentiment_by(scores, by="doc_id")}
     return _report_written(_write_tables(tables, out, args.formats))
 
 
-def _report_written(paths: list[Path]) -> int:
+def _report_written(paths: list[Path | str]) -> int:
     for path in paths:
         print(path)
     return 0
@@ -273,8 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def tables_command(name, help, func, description):
         cmd = sub.add_parser(name, parents=[common], help=help, description=description)
-        cmd.add_argument("corpus", metavar="CORPUS", help="folder (or file) of essays")
-        cmd.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")
+        cmd.add_argument("corpus", metavar="CORPUS",
+                         help="folder, file or glob of essays; or a URL such as "
+                              "'s3://bucket/archive/*.parquet'")
+        cmd.add_argument("--out", required=True, metavar="DIR",
+                         help="folder for the tables, or a URL such as s3://bucket/tables/")
         cmd.add_argument("--formats", type=_formats, default=("csv", "parquet"),
                          metavar="csv,parquet", help="table formats (default: both)")
         cmd.add_argument("--min-words", type=_count(0), default=10,
@@ -295,6 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
         where.add_argument("--workers", type=_count(1), metavar="N",
                            help="with --engine dask: start a local cluster of N worker "
                                 "processes (default: 2)")
+        cmd.add_argument("--scratch", metavar="DIR",
+                         help="with --engine dask: folder or URL for intermediate files, "
+                              "one every worker reaches (default: beside a URL --out, else "
+                              "a local temporary folder); removed when done")
         cmd.set_defaults(func=func)
         return cmd
 

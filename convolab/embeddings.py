@@ -109,8 +109,7 @@ class MiniLMEmbedder:
     uses_cache = True
 
     def __init__(self, batch_size: int = 16, bucket: int = 16):
-        self.batch_size = batch_size
-        self.bucket = bucket
+        self.batch_size, self.bucket = batch_size, bucket
 
     @property
     def model(self):
@@ -236,10 +235,12 @@ class StaticEmbedder:
     uses_cache = True
 
     def __init__(self, cache_dir: str | Path | None = None):
-        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
-        # The distilled model is kept by fingerprint and by the code that distils it.
-        self.folder = self.cache_dir / "models" / f"{self.fingerprint}-{code_version('embeddings.py')}"
-        self._tokenizer = None
+        self.cache_dir, self._tokenizer = cache_dir, None  # resolved where used: see folder
+
+    @property
+    def folder(self) -> Path:  # on a Dask worker, in the worker's own CONVOLAB_CACHE_DIR
+        root = Path(self.cache_dir) if self.cache_dir else default_cache_dir()
+        return root / "models" / f"{self.fingerprint}-{code_version('embeddings.py')}"
 
     @property
     def model(self):
@@ -406,12 +407,11 @@ def _encode_chunks(run, texts: list[str], progress: bool, label: str) -> np.ndar
     from tqdm.auto import tqdm
 
     chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
-    bar = tqdm(total=len(texts), disable=not progress, desc=f"embedding ({label})", unit="text")
     out = []
-    for chunk in chunks:
-        out.append(np.asarray(run(chunk), dtype=np.float32))
-        bar.update(len(chunk))
-    bar.close()
+    with tqdm(total=len(texts), disable=not progress, desc=f"embedding ({label})", unit="text") as bar:
+        for chunk in chunks:
+            out.append(np.asarray(run(chunk), dtype=np.float32))
+            bar.update(len(chunk))
     return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
 
 

@@ -4,13 +4,20 @@ A table, page or notebook is written under a temporary name beside its target an
 place (``os.replace``, atomic on one file system) only once complete. On a full disk, a
 read-only folder or a lost mount the temporary file is removed and :class:`OutputError` names
 the path, what happened and what to do; a truncated ``sentences.parquet`` is never left
-behind as if it were a result. May import: nothing in convolab.
+behind as if it were a result.
+
+A URL (``s3://bucket/tables/``, any fsspec URL) is written directly with :func:`url_target`:
+an object store has no rename, but it stores each object whole (a PUT either lands complete
+or not at all), so a single table file is never half-written there either; a Dask table is a
+folder of partition objects, which a failed run can leave incomplete and a rerun replaces.
+May import: nothing in convolab.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -24,6 +31,24 @@ _ADVICE = {
     errno.EACCES: "write to a folder you may write to",
     errno.EPERM: "write to a folder you may write to",
 }
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+#: Packages whose exceptions mean the store refused the write or could not be reached.
+_STORE_MODULES = {"botocore", "aiobotocore", "s3fs", "gcsfs", "google", "aiohttp", "fsspec",
+                  "adlfs", "azure", "urllib3", "requests"}
+
+
+def is_url(value) -> bool:
+    """Whether ``value`` is a URL for fsspec (``s3://...``), not a local path; ``file://``
+    URLs count as local paths (:func:`local_path`)."""
+    return isinstance(value, str) and bool(_URL.match(value)) and not \
+        value.lower().startswith("file://")
+
+
+def local_path(value: str) -> str:
+    """``value`` without a ``file://`` prefix."""
+    return value[len("file://"):] if value.lower().startswith("file://") else value
 
 
 class OutputError(OSError):
@@ -69,6 +94,64 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise describe_failure(path, exc) from exc
         raise
+
+
+def check_url(url: str) -> str:
+    """Check before any work that ``url`` can be written to: its fsspec backend is installed
+    and its bucket (the first part of the path) exists. Returns ``url``.
+
+    Raises
+    ------
+    OutputError
+        With one line naming the URL and what to do.
+    """
+    try:
+        from fsspec.core import url_to_fs
+
+        fs, path = url_to_fs(url)
+        top = path.strip("/").split("/")[0]
+        if top and not (fs.exists(path) or fs.exists(top)):
+            raise FileNotFoundError(errno.ENOENT, f"'{top}' does not exist")
+    except ImportError as exc:
+        raise _url_failure(url, exc, "install the fsspec backend for this protocol (s3://: "
+                                     "pip install 'convolab[s3]')") from None
+    except ValueError as exc:  # fsspec: "Protocol not known"
+        raise _url_failure(url, exc, "use a folder or an fsspec URL such as "
+                                     "s3://bucket/tables/") from None
+    except Exception as exc:
+        if not store_error(exc):
+            raise
+        raise _url_failure(url, exc, "check the URL, that the bucket exists, the credentials "
+                                     "and the endpoint (AWS_ENDPOINT_URL)") from None
+    return url
+
+
+@contextmanager
+def url_target(url: str) -> Iterator[str]:
+    """``url`` itself, to write to directly (see the module docstring); a failure becomes an
+    :class:`OutputError` naming the URL."""
+    try:
+        yield url
+    except OutputError:
+        raise
+    except Exception as exc:
+        if not store_error(exc):
+            raise
+        raise _url_failure(url, exc, "check the bucket, the credentials and the endpoint, then "
+                                     "write again (a Dask table may be incomplete)") from exc
+
+
+def store_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the store's answer (refused, missing, unreachable), not a bug."""
+    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in _STORE_MODULES
+
+
+def _url_failure(url: str, exc: BaseException, advice: str) -> OutputError:
+    what = " ".join(str(exc).split())[:200] or type(exc).__name__
+    error = OutputError(getattr(exc, "errno", None) or errno.EIO,
+                        f"cannot write '{url}': {what}; {advice}")
+    error.filename = url
+    return error
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -167,3 +168,32 @@ def test_the_pandas_engine_never_imports_dask(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_tone_tables_and_comparisons_are_aggregated_on_the_workers(client):
+    """sentiment_by, topic_sentiment and compare on a Dask corpus, in worker processes, give
+    the pandas engine's tables (topics stand in for a fit: each sentence's id modulo 3)."""
+    frame = themed_frame()
+    frame["author"] = [f"w{i % 2}" for i in range(len(frame))]
+    a = cl.load_corpus(frame, min_words=5)
+    b = cl.load_corpus(frame, min_words=5, engine="dask")
+    scorer = cl.SentimentModel(method="vader")
+    sa, sb = scorer.score(a), scorer.score(b)
+    tight = dict(check_dtype=False, rtol=1e-12, atol=1e-12)
+    pd.testing.assert_frame_equal(cl.sentiment_by(sa, "para_id", cluster="doc_id"),
+                                  cl.sentiment_by(sb, "para_id", cluster="doc_id"), **tight)
+
+    def model(sentences):
+        units = sentences[["doc_id", "para_id", "sent_id"]]
+        return SimpleNamespace(unit="sentence", topics_=None,
+                               assignments_=units.assign(topic=units["sent_id"] % 3 - 1))
+
+    pd.testing.assert_frame_equal(cl.topic_sentiment(model(a.sentences), sa, n_evidence=2),
+                                  cl.topic_sentiment(model(b.sentences), sb, n_evidence=2),
+                                  **tight)
+    expected = cl.compare(model(a.sentences), sa, a, by="author", min_docs=3,
+                          n_permutations=99)
+    got = cl.compare(model(b.sentences), sb, b, by="author", min_docs=3, n_permutations=99)
+    for name in ("groups", "shares", "tone", "topic_tone", "tests"):
+        pd.testing.assert_frame_equal(getattr(expected, name), getattr(got, name), obj=name,
+                                      **tight)

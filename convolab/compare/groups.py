@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..sentiment.aggregate import _join_topics, _topic_inputs, _usable
+from ..sentiment.aggregate import _topic_inputs
 from ..sentiment.flags import UNSCORED
-from . import stats
+from . import distributed, matrices, stats
 from .columns import BAND, NOT_GROUPS, candidate_by, group_values
 from .stats import MIN_DOCUMENTS
 
@@ -99,10 +99,15 @@ def compare(tm, scores: pd.DataFrame, corpus, by: str = "author", *,
     ----------
     tm : TopicModel
         Fitted (``assignments_``, ``topics_``, ``unit``).
-    scores : DataFrame
+    scores : DataFrame or dask DataFrame
         Sentence scores from :meth:`convolab.SentimentModel.score`.
     corpus : Corpus or DataFrame
         A :class:`convolab.Corpus` or its ``documents`` table (``doc_id`` and ``by``).
+        With ``engine="dask"`` (Dask ``assignments_``, scores or documents) the units and
+        tone are summed per (document, topic) on the workers and the client receives those
+        rows and each document's ``by`` value: O(documents × topics per document), never a
+        sentence or a text (:mod:`convolab.compare.distributed`). The result is the pandas
+        engine's.
     by : str
         Column of ``corpus.documents`` naming each document's group (author, source, a date
         bucket, any metadata column), or ``"<column> band"`` for a numeric column cut into
@@ -137,6 +142,8 @@ def compare(tm, scores: pd.DataFrame, corpus, by: str = "author", *,
     >>> result.significant()[["measure", "label", "effect", "p_adjusted"]]  # doctest: +SKIP
     """
     documents = getattr(corpus, "documents", corpus)
+    if distributed.is_dask(documents):
+        documents = distributed.document_columns(documents, by)
     values = _group_of(documents, by, min_docs)
     counts = values.value_counts()
     small = counts[(counts > 0) & (counts < min_docs)]
@@ -195,25 +202,10 @@ def _compare(tm, scores, groups: pd.Series, by: str, *, n_boot, n_permutations, 
         order = sorted(docs.unique(), key=str)
     doc_index = {d: i for i, d in enumerate(docs.index)}
     codes = np.array([order.index(g) for g in docs])
-    topic_ids = sorted(t for t in assignments["topic"].unique() if t != -1)
-
-    units = assignments[assignments["doc_id"].isin(doc_index)]
-    unit_counts = _matrix(units, doc_index, topic_ids, lambda frame: frame.groupby(
-        ["doc_id", "topic"]).size())
-    n_units = np.bincount(units["doc_id"].map(doc_index), minlength=len(doc_index)) \
-        .astype(float)
-    joined = _join_topics(scores, assignments, unit)
-    joined = joined[joined["doc_id"].isin(doc_index) & _usable(joined, "sentiment",
-                                                               exclude_flags)]
-    tone_sum = _matrix(joined, doc_index, topic_ids,
-                       lambda f: f.groupby(["doc_id", "topic"])["sentiment"].sum())
-    tone_n = _matrix(joined, doc_index, topic_ids, lambda f: f.groupby(["doc_id", "topic"]).size())
-    all_sum, all_n = tone_sum.sum(axis=1, keepdims=True), tone_n.sum(axis=1, keepdims=True)
-    # Overall tone counts every usable sentence, outlier units included.
-    outlier = joined[joined["topic"] == -1]
-    all_sum[:, 0] += np.bincount(outlier["doc_id"].map(doc_index), outlier["sentiment"],
-                                 minlength=len(doc_index))
-    all_n[:, 0] += np.bincount(outlier["doc_id"].map(doc_index), minlength=len(doc_index))
+    engine = matrices.dask_matrices if distributed.is_dask(assignments) \
+        or distributed.is_dask(scores) else matrices.matrices
+    topic_ids, unit_counts, n_units, tone_sum, tone_n, all_sum, all_n = engine(
+        assignments, scores, unit, doc_index, exclude_flags)
 
     share_rows, tone_rows, topic_tone_rows, group_rows = [], [], [], []
     for g, name in enumerate(order):
@@ -249,16 +241,6 @@ def _compare(tm, scores, groups: pd.Series, by: str, *, n_boot, n_permutations, 
                    random_state=random_state)
     return Comparison(by, pd.DataFrame(group_rows), shares, tone, topic_tone, tests,
                       n_missing=int(groups.isna().sum()))
-
-
-def _matrix(frame, doc_index, topic_ids, aggregate) -> np.ndarray:
-    out = np.zeros((len(doc_index), max(len(topic_ids), 1)))
-    if len(frame):
-        column = {t: j for j, t in enumerate(topic_ids)}
-        for (doc, topic), value in aggregate(frame).items():
-            if topic in column:
-                out[doc_index[doc], column[topic]] = value
-    return out[:, :len(topic_ids)] if topic_ids else out
 
 
 def _interval(num, den, n_boot, ci, random_state, *key) -> dict:

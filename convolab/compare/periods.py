@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..sentiment.flags import UNSCORED
-from . import stats
+from . import distributed, stats
 from .groups import Comparison, _compare
 from .stats import MIN_DOCUMENTS
 
@@ -30,6 +30,8 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
     ----------
     tm, scores, corpus
         As for :func:`compare`; ``corpus.documents`` needs a ``date`` column (ISO dates).
+        With the Dask engine, as there: per (document, topic) totals and each document's
+        date reach the client, O(documents × topics per document).
     freq : str
         A pandas offset alias for the periods: ``"YS"`` (years), ``"QS"``, ``"MS"``...
     min_docs : int
@@ -52,6 +54,8 @@ def over_time(tm, scores: pd.DataFrame, corpus, freq: str = "YS", *,
     documents = getattr(corpus, "documents", corpus)
     if "date" not in documents.columns:
         raise ValueError("the documents have no 'date' column; add dates to metadata.csv")
+    if distributed.is_dask(documents):  # one date per document is all the client needs
+        documents = distributed.document_columns(documents, "date")
     try:
         offset = pd.tseries.frequencies.to_offset(freq)
     except ValueError:

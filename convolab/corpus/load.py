@@ -31,6 +31,7 @@ def load_corpus(
     engine: str = "pandas",
     files_per_partition: int | None = None,
     progress: bool = False,
+    scratch: str | Path | None = None,
 ) -> Corpus:
     """Read, clean and segment a corpus.
 
@@ -69,6 +70,12 @@ def load_corpus(
         Dask only: files read by one task (by default chosen from the number of files).
     progress : bool
         Dask only: show the Dask progress bar of each pass over the partitions.
+    scratch : str or path, optional
+        Dask only: where intermediate partitions and the built tables are written (an fsspec
+        URL such as ``s3://bucket/scratch``, or a local folder; each run makes a folder of its
+        own inside). Workers that share no disk need storage they all reach. Default
+        ``$CONVOLAB_SCRATCH`` or a temporary folder removed when the process exits
+        (:mod:`convolab.corpus.scratch`).
 
     Returns
     -------
@@ -105,7 +112,8 @@ def load_corpus(
         return load_partitioned(source, text_column=text_column, min_words=min_words,
                                 threshold=near_duplicate_threshold, name=name,
                                 include_hidden=include_hidden, follow_links=follow_links,
-                                files_per_partition=files_per_partition, progress=progress)
+                                files_per_partition=files_per_partition, progress=progress,
+                                scratch=scratch)
     plan = plan_source(source, text_column=text_column, name=name,
                        include_hidden=include_hidden, follow_links=follow_links)
     raws, excluded, skipped, name = read_plan(plan, text_column=text_column)

@@ -1,47 +1,51 @@
-"""``load_corpus(..., engine="dask")``: the same corpus as the pandas engine, built on Dask.
+"""``load_corpus(..., engine="dask")``: the same corpus as the pandas engine, built on Dask with
+memory that does not grow with the corpus.
 
-The work that grows with the text runs per partition on the workers: reading and decoding
-files, cleaning, MinHash signatures, footer detection counts, segmentation and language
-guesses. Three decisions need the whole corpus, and each is taken on the client from small
-summaries, never from the text:
+Every step that touches text runs per partition on the workers, and what a step hands to the
+next waits in a scratch folder (:class:`~convolab.corpus.scratch.Scratch`, any fsspec URL), not
+in worker memory: nothing is ``persist``-ed. The built tables are Parquet files there, read back
+lazily. The steps:
 
-* **document ids** — unique across partitions (``essay``, ``essay~2``): one short string per
-  document comes back and :func:`~convolab.corpus.tables._assign_ids` runs as in-process;
-* **duplicates** — each worker returns a 40-character key and a 128 × uint32 MinHash
-  signature (512 bytes) per document, and the client runs the same ordered LSH pass as the
-  pandas engine (:func:`~convolab.corpus.duplicates.drop_duplicates`). A shuffle of LSH bands
-  would scale further, but the decision is sequential (the first copy is kept; a later one is
-  compared only with kept documents and names the most similar), which a shuffle cannot
-  reproduce without a second exact pass; at 10^6 documents the signatures take 0.5 GB;
-* **shared footers** — hashed paragraph keys are counted with ``dask.dataframe``'s
-  ``value_counts`` on the workers, and only the keys found in three or more documents reach
-  the client.
+1. read, decode and clean each partition; save it, and write a small table per document (its
+   declared id or file stem, how much metadata it has, exact-text key, MinHash signature);
+2. **document ids**, unique across partitions (``essay``, ``essay~2``): ids are computed on the
+   workers from those tables; only ids that more than one document claims come to the client,
+   which renames the later claimants exactly as :func:`~convolab.corpus.tables._assign_ids`
+   would, and sends each partition only its own renames;
+3. **duplicates**: LSH buckets shuffled on the workers; only documents that share a bucket
+   reach the client (:mod:`convolab.corpus.candidates`, which says why that keeps the pandas
+   engine's first-copy-kept order);
+4. **shared footers**: hashed paragraph keys counted with ``value_counts`` on the workers; only
+   keys found in three or more documents reach the client;
+5. strip footers, check lengths, fingerprint again, and a second duplicate pass (step 3);
+6. build each partition's tables and write them as Parquet.
 
-Intermediate partitions are ``persist``-ed on the workers, which spill them to disk when
-memory runs short. Documents never cross partitions, so every document's paragraphs and
-sentences are built in one task and ids and offsets are exactly those of the pandas engine.
+Documents never cross partitions, so every document's paragraphs and sentences are built in one
+task and ids and offsets are exactly those of the pandas engine. The client holds, besides
+small per-partition lists, the exclusions and the duplicate candidates: nothing per document.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 import pandas as pd
 
+from .candidates import copies, print_rows
 from .cleaning import Cleaned, clean_text
 from .duplicates import (
     CROSS_DOC_REPEAT,
-    drop_duplicates,
     fingerprint,
-    metadata_count,
     paragraph_keys,
     strip_shared,
     too_short,
 )
 from .readers import RawDocument, rows_to_documents
+from .scratch import Scratch
 from .sources import Plan, plan_source, read_files
-from .tables import Corpus, _assign_ids, _build
+from .tables import Corpus, _build
 
 #: At most this many files are read by one task; a table file is always a task of its own.
 MAX_FILES_PER_PARTITION = 500
@@ -59,97 +63,101 @@ _DOC_DTYPES = {"doc_id": "str", "path": "str", "text": "str", "n_words": _INT,
 
 @dataclass
 class _Part:
-    """One partition on a worker: its raw documents and their cleaning results, in order."""
+    """One partition: its raw documents (text dropped once cleaned) and cleaning results."""
 
     raws: list[RawDocument]
     cleaned: list[Cleaned]
     excluded: list[dict]
-    too_short: list[str | None] | None = None  # set once shared footers are stripped
-    prints: list | None = None  # (key, signature) per document
+    prints: list = field(default_factory=list)  # (key, signature) per document
+
+
+@dataclass
+class _Ref:
+    """What a task needs to find partition ``index`` in scratch and name its documents."""
+
+    scratch: Scratch
+    index: int
+    offset: int  # global position of its first document
+    size: int = 0
+    renames: dict = field(default_factory=dict)  # position -> id, for repeated ids only
+
+    def file(self, stage: str, suffix: str = "parquet") -> str:
+        return f"{stage}/{self.index:05d}.{suffix}"
+
+    def span(self) -> tuple[int, int]:
+        return self.offset, self.offset + self.size
 
 
 def load_partitioned(source, *, text_column: str, min_words: int, threshold: float,
                      name: str | None, include_hidden: bool, follow_links: bool,
-                     files_per_partition: int | None = None, progress: bool = False):
+                     files_per_partition: int | None = None, progress: bool = False,
+                     scratch=None):
     """Build a :class:`~convolab.corpus.Corpus` of Dask frames; see the module docstring."""
-    import dask
     from dask import delayed
 
+    space = scratch if isinstance(scratch, Scratch) else Scratch(scratch)
     tasks, plan = _read_tasks(source, text_column, name, include_hidden, follow_links,
                               files_per_partition)
-    parts = _persist(tasks, progress)
-    summaries = dask.compute(*[delayed(_summarise)(p) for p in parts])
+    first = _compute([delayed(_first)(t, space, i) for i, t in enumerate(tasks)], progress)
     excluded = list(plan.excluded)
-    stand_ins, items, part_of = [], [], []
-    for index, (summary, part_excluded) in enumerate(summaries):
+    for _, part_excluded in first:
         excluded.extend(part_excluded)
-        for source_, format_, doc_id, stem, n_meta, key, signature in summary:
-            # Stand-ins carry only what the choice of copies needs: the stem and how much
-            # metadata there is (as placeholder keys).
-            meta = {f"meta{i}": True for i in range(n_meta)}
-            stand_ins.append(RawDocument(source_, "", format_, doc_id=doc_id,
-                                         meta={**meta, "_stem": stem} if stem is not None
-                                         else meta))
-            items.append((stand_ins[-1], key, signature))
-            part_of.append(index)
-    _assign_ids(stand_ins)
     if plan.single_file and excluded:
         raise ValueError(f"'{excluded[0]['path']}': {excluded[0]['reason']}")
+    sizes = [n for n, _ in first]
+    refs = [_Ref(space, i, offset, size)
+            for i, (offset, size) in enumerate(zip(accumulate([0] + sizes[:-1]), sizes))]
+    _resolve_ids(refs)
 
     def exclude(doc, reason):
         excluded.append({"path": doc.source, "doc_id": doc.doc_id, "reason": reason})
 
-    distinct = {doc.doc_id for doc in drop_duplicates(items, threshold, exclude, "")}
-    ids = _split([doc.doc_id for doc in stand_ins], part_of, len(parts))
-    # Each task gets only its own partition's ids: the graph stays linear in the corpus.
-    distinct_in = [set(i) & distinct for i in ids]
-    shared = _shared_footers(parts, ids, distinct_in)
-    parts = _persist([delayed(_strip)(p, i, d, shared, min_words)
-                      for p, i, d in zip(parts, ids, distinct_in)], progress)
-    second = []
-    for summary in dask.compute(*[delayed(_second_summary)(p) for p in parts]):
-        for doc_id, source_, reason, key, signature in summary:
-            doc = RawDocument(source_, "", "", doc_id=doc_id)
-            if reason:
-                exclude(doc, reason)
-            else:
-                second.append((doc, key, signature))
-    kept = {doc.doc_id for doc in drop_duplicates(second, threshold, exclude,
-                                                  " once shared footers are removed")}
-    built = _persist([delayed(_build_part)(p, set(i) & kept, plan.name)
-                      for p, i in zip(parts, ids)], progress)
-    columns = _union(dask.compute(*[delayed(lambda b: list(b[0].columns))(b) for b in built]))
-    documents = _frame([delayed(_documents)(b[0], columns) for b in built],
+    spans = [ref.span() for ref in refs]
+    dropped = copies([delayed(_first_prints)(ref) for ref in refs], spans, threshold,
+                     exclude, "")
+    mine = [{p for p in dropped if lo <= p < hi} for lo, hi in spans]
+    shared = _shared_footers(refs, mine)
+    for short in _compute([delayed(_strip)(ref, d, shared, min_words)
+                           for ref, d in zip(refs, mine)], progress):
+        for doc_id, path, reason in short:
+            excluded.append({"path": path, "doc_id": doc_id, "reason": reason})
+    dropped = copies([delayed(ref.scratch.read_frame)(ref.file("prints2")) for ref in refs],
+                     spans, threshold, exclude, " once shared footers are removed")
+    mine = [{p for p in dropped if lo <= p < hi} for lo, hi in spans]
+    columns = _union(_compute([delayed(_build_part)(ref, d, plan.name)
+                               for ref, d in zip(refs, mine)], progress))
+    documents = _frame([delayed(_read_documents)(ref, columns) for ref in refs],
                        _documents(pd.DataFrame(columns=columns), columns))
-    tables = {key: _frame([delayed(_typed)(b[i], DTYPES[key]) for b in built],
+    tables = {key: _frame([delayed(_read_table)(ref, key) for ref in refs],
                           _typed(pd.DataFrame(columns=list(DTYPES[key])), DTYPES[key]))
-              for i, key in ((1, "paragraphs"), (2, "sentences"), (3, "removed"))}
+              for key in DTYPES}
     return Corpus(documents=documents, paragraphs=tables["paragraphs"],
                   sentences=tables["sentences"], removed=tables["removed"],
                   excluded=pd.DataFrame(excluded, columns=["path", "doc_id", "reason"]),
-                  name=plan.name, skipped=pd.DataFrame(plan.skipped, columns=["path", "reason"]))
+                  name=plan.name, skipped=pd.DataFrame(plan.skipped, columns=["path", "reason"]),
+                  scratch=space)
 
 
-def _persist(tasks, progress: bool):
-    """Run ``tasks`` on the workers and keep their results there; with ``progress``, show
-    the Dask progress bar (distributed's when a client is running, else the local one)."""
+def _compute(tasks, progress: bool) -> list:
+    """Run ``tasks`` and return their (small) results; with ``progress``, show the Dask
+    progress bar (distributed's when a client is running, else the local one)."""
     import dask
 
     if not progress:
-        return dask.persist(*tasks)
+        return list(dask.compute(*tasks))
     try:
         from distributed import default_client
         from distributed import progress as show
 
-        default_client()
+        client = default_client()
     except (ImportError, ValueError):
         from dask.diagnostics import ProgressBar
 
         with ProgressBar():
-            return dask.persist(*tasks)
-    parts = dask.persist(*tasks)
-    show(parts)
-    return parts
+            return list(dask.compute(*tasks))
+    futures = client.compute(list(tasks))
+    show(futures)
+    return client.gather(futures)
 
 
 def _read_tasks(source, text_column, name, include_hidden, follow_links, files_per_partition):
@@ -199,74 +207,177 @@ def _is_dask_frame(source) -> bool:
 
 def _read_part(files, folder, metadata, text_column) -> _Part:
     raws, excluded = read_files(files, folder, metadata, text_column=text_column)
-    return _cleaned(raws, excluded)
-
-
-def _cleaned(raws, excluded) -> _Part:
-    cleaned = [clean_text(raw.text) for raw in raws]
-    return _Part(raws, cleaned, excluded, prints=[fingerprint(c) for c in cleaned])
+    return _Part(raws, [], excluded)
 
 
 def _read_rows(frame: pd.DataFrame, offset: int, text_column: str) -> _Part:
     raws = rows_to_documents(frame, text_column=text_column, source="row")
     for position, raw in enumerate(raws):
         raw.source = f"row#row={offset + position}"
-    return _cleaned(raws, [])
+    return _Part(raws, [], [])
 
 
-def _summarise(part: _Part) -> tuple[list[tuple], list[dict]]:
-    return ([(raw.source, raw.format, raw.doc_id, raw.meta.get("_stem"), metadata_count(raw),
-              *prints)
-             for raw, prints in zip(part.raws, part.prints)], part.excluded)
+def _first(part: _Part, space: Scratch, index: int) -> tuple[int, list[dict]]:
+    """Step 1: clean and fingerprint a partition, save it and its id/fingerprint table."""
+    part.cleaned = [clean_text(raw.text) for raw in part.raws]
+    part.prints = [fingerprint(c) for c in part.cleaned]
+    for raw in part.raws:
+        raw.text = ""  # only the cleaned paragraphs are read from here on
+    ref = _Ref(space, index, 0)
+    space.write_frame(ref.file("summary"), pd.DataFrame({
+        "declared": pd.Series([raw.doc_id for raw in part.raws], dtype="object"),
+        "stem": pd.Series([raw.meta.get("_stem") for raw in part.raws], dtype="object"),
+        "format": pd.Series([raw.format for raw in part.raws], dtype="object"),
+        "source": pd.Series([raw.source for raw in part.raws], dtype="object")}))
+    space.save(ref.file("part", "pkl"), part)
+    return len(part.raws), part.excluded
 
 
-def _split(values, part_of, n_parts) -> list[list]:
-    out: list[list] = [[] for _ in range(n_parts)]
-    for value, part in zip(values, part_of):
-        out[part].append(value)
-    return out
+def _base_ids(ref: _Ref) -> list[str]:
+    """Each document's id before repeated ids are told apart (:func:`_assign_ids`'s first loop)."""
+    summary = ref.scratch.read_frame(ref.file("summary")).astype(object)
+    summary = summary.where(summary.notna(), None)
+    ids = []
+    for i, (declared, stem, format_, source) in enumerate(summary.itertuples(index=False)):
+        position = ref.offset + i
+        if declared is not None:
+            ids.append(declared)
+        elif format_ == "row":
+            ids.append(f"{stem}-{source.rsplit('=', 1)[-1]}" if stem else f"doc{position:05d}")
+        else:
+            ids.append(stem or f"doc{position:05d}")
+    return ids
 
 
-def _shared_footers(parts, ids, distinct_in) -> set[str]:
+def _ids(ref: _Ref) -> list[str]:
+    return [ref.renames.get(ref.offset + i, doc_id) for i, doc_id in enumerate(_base_ids(ref))]
+
+
+def _resolve_ids(refs: list[_Ref]) -> None:
+    """Step 2: rename later documents that claim an id an earlier one has, as
+    :func:`~convolab.corpus.tables._assign_ids` does, from only the ids claimed twice."""
+    import dask
     import dask.dataframe as dd
     from dask import delayed
 
-    keys = dd.from_delayed([delayed(_footer_keys)(p, i, d)
-                            for p, i, d in zip(parts, ids, distinct_in)],
+    if not refs:
+        return
+    bases = dd.from_delayed([delayed(_base_frame)(ref) for ref in refs],
+                            meta=_base_frame(None), verify_meta=False)
+    # Split as the corpus is, so that no worker ever counts every id.
+    counts = bases["doc_id"].value_counts(split_out=len(refs))
+    repeated = set(counts[counts > 1].compute().index)
+    if not repeated:
+        return
+    # "Free" means used by no other document: of the ids shaped like a rename of a repeated
+    # id (``essay~2``), the workers send those that exist.
+    claimed, tilde = dask.compute(
+        bases[bases["doc_id"].isin(repeated)],
+        bases[bases["doc_id"].str.contains("~", regex=False)]["doc_id"])
+    taken = {t for t in tilde if t.rsplit("~", 1)[0] in repeated}
+    first: set[str] = set()
+    renames = {}
+    for position, doc_id in claimed.sort_values("position")[["position", "doc_id"]] \
+            .itertuples(index=False):
+        if doc_id not in first:
+            first.add(doc_id)
+            continue
+        n = 2
+        while f"{doc_id}~{n}" in taken:
+            n += 1
+        renames[int(position)] = f"{doc_id}~{n}"
+        taken.add(renames[int(position)])
+    for ref in refs:
+        lo, hi = ref.span()
+        ref.renames = {p: v for p, v in renames.items() if lo <= p < hi}
+
+
+def _base_frame(ref: _Ref | None) -> pd.DataFrame:
+    ids = _base_ids(ref) if ref is not None else []
+    return pd.DataFrame({"position": pd.Series(range(ref.offset, ref.offset + len(ids))
+                                               if ref else [], dtype="int64"),
+                         "doc_id": pd.Series(ids, dtype="str")})
+
+
+def _named(ref: _Ref) -> _Part:
+    """Step 1's saved partition, its documents named."""
+    part = ref.scratch.load(ref.file("part", "pkl"))
+    for raw, doc_id in zip(part.raws, _ids(ref)):
+        raw.doc_id = doc_id
+        raw.meta.pop("_stem", None)
+    return part
+
+
+def _first_prints(ref: _Ref) -> pd.DataFrame:
+    part = _named(ref)
+    return print_rows(range(ref.offset, ref.offset + len(part.raws)), part.raws, part.prints)
+
+
+def _shared_footers(refs: list[_Ref], dropped: list[set[int]]) -> set[str]:
+    import dask.dataframe as dd
+    from dask import delayed
+
+    if not refs:
+        return set()
+    keys = dd.from_delayed([delayed(_footer_keys)(ref, d) for ref, d in zip(refs, dropped)],
                            meta=pd.Series([], dtype="str", name="key"), verify_meta=False)
-    counts = keys.value_counts(split_out=1)
+    counts = keys.value_counts(split_out=len(refs))
     return set(counts[counts >= CROSS_DOC_REPEAT].compute().index)
 
 
-def _footer_keys(part: _Part, ids, distinct) -> pd.Series:
-    keys = [k for doc_id, result in zip(ids, part.cleaned) if doc_id in distinct
+def _footer_keys(ref: _Ref, dropped: set[int]) -> pd.Series:
+    part = _named(ref)
+    keys = [k for i, result in enumerate(part.cleaned) if ref.offset + i not in dropped
             for k in paragraph_keys(result)]
     return pd.Series(keys, dtype="str", name="key")
 
 
-def _strip(part: _Part, ids, distinct, shared, min_words) -> _Part:
-    raws, cleaned, prints = [], [], []
-    for raw, doc_id, result, old in zip(part.raws, ids, part.cleaned, part.prints):
-        if doc_id not in distinct:
+def _strip(ref: _Ref, dropped: set[int], shared: set[str], min_words: int) -> list[tuple]:
+    """Step 5: footers out, lengths checked, fingerprints renewed; returns the too-short."""
+    part = _named(ref)
+    kept = _Part([], [], [])
+    positions, short = [], []
+    for i, (raw, result, old) in enumerate(zip(part.raws, part.cleaned, part.prints)):
+        if ref.offset + i in dropped:
             continue
-        meta = {k: v for k, v in raw.meta.items() if k != "_stem"}
-        raws.append(RawDocument(raw.source, raw.text, raw.format, raw.encoding, doc_id, meta,
-                                raw.problem))
-        cleaned.append(strip_shared(result, shared))
-        prints.append(old if cleaned[-1] is result else fingerprint(cleaned[-1]))
-    return _Part(raws, cleaned, [], [too_short(result, min_words, raw.problem)
-                                      for raw, result in zip(raws, cleaned)], prints)
+        result_ = strip_shared(result, shared)
+        reason = too_short(result_, min_words, raw.problem)
+        if reason:
+            short.append((raw.doc_id, raw.source, reason))
+            continue
+        kept.raws.append(raw)
+        kept.cleaned.append(result_)
+        kept.prints.append(old if result_ is result else fingerprint(result_))
+        positions.append(ref.offset + i)
+    ref.scratch.save(ref.file("stripped", "pkl"), (positions, kept))
+    ref.scratch.write_frame(ref.file("prints2"), print_rows(positions, kept.raws, kept.prints))
+    return short
 
 
-def _second_summary(part: _Part) -> list[tuple]:
-    return [(raw.doc_id, raw.source, reason, *((None, None) if reason else prints))
-            for raw, reason, prints in zip(part.raws, part.too_short, part.prints)]
+def _build_part(ref: _Ref, dropped: set[int], name: str) -> list[str]:
+    """Step 6: the partition's tables, as Parquet in scratch; returns its documents' columns."""
+    positions, part = ref.scratch.load(ref.file("stripped", "pkl"))
+    keep = [raw for raw, p in zip(part.raws, positions) if p not in dropped]
+    corpus = _build(keep, {raw.doc_id: c for raw, c in zip(part.raws, part.cleaned)}, [], name)
+    for key in DTYPES:
+        ref.scratch.write_frame(ref.file(key), _typed(getattr(corpus, key), DTYPES[key]))
+    try:
+        ref.scratch.write_frame(ref.file("documents"), corpus.documents)
+    except (TypeError, ValueError):  # pyarrow: metadata of mixed types in one column
+        ref.scratch.save(ref.file("documents", "pkl"), corpus.documents)
+    return list(corpus.documents.columns)
 
 
-def _build_part(part: _Part, kept, name):
-    raws = [raw for raw in part.raws if raw.doc_id in kept]
-    corpus = _build(raws, {raw.doc_id: c for raw, c in zip(part.raws, part.cleaned)}, [], name)
-    return corpus.documents, corpus.paragraphs, corpus.sentences, corpus.removed
+def _read_documents(ref: _Ref, columns) -> pd.DataFrame:
+    try:
+        frame = ref.scratch.read_frame(ref.file("documents"))
+    except FileNotFoundError:
+        frame = ref.scratch.load(ref.file("documents", "pkl"))
+    return _documents(frame, columns)
+
+
+def _read_table(ref: _Ref, key: str) -> pd.DataFrame:
+    return _typed(ref.scratch.read_frame(ref.file(key)), DTYPES[key])
 
 
 def _union(column_lists) -> list[str]:

@@ -204,7 +204,11 @@ def _html_meta(soup) -> dict:
 
 
 def read_path(path: Path, *, text_column: str = "text") -> list[RawDocument]:
-    """Read one file into raw documents (several for a table, one otherwise)."""
+    """Read one file into raw documents (several for a table, one otherwise).
+
+    ``path`` may also be an ``upath.UPath`` (an object on S3, GCS...): only ``suffix``,
+    ``name``, ``read_bytes`` and ``open`` are used, which it has too.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise Unreadable(f"unsupported file type '{suffix or path.name}'; convolab reads "
@@ -231,7 +235,10 @@ def read_table(path: Path, *, text_column: str = "text") -> list[RawDocument]:
     suffix = path.suffix.lower()
     bad_lines: dict[int, str] = {}
     try:
-        if suffix == ".parquet":
+        if suffix == ".parquet" and not isinstance(path, (str, Path)):
+            with path.open("rb") as handle:  # a URL (upath.UPath): read through fsspec
+                frame = pd.read_parquet(handle)
+        elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
             text, _ = decode_bytes(path.read_bytes())

@@ -5,6 +5,10 @@ and only lists inputs (the folder walk, the metadata files, a glob's matches); :
 turns any slice of that list into raw documents, in-process for the whole list or on a Dask
 worker for one partition (:mod:`convolab.corpus.partitioned`). Every input ends as a raw
 document, an ``excluded`` row or a ``skipped`` row either way.
+
+A source may also be a URL (``s3://bucket/archive/*.parquet``, a folder or one object):
+:mod:`convolab.corpus.remote` lists it, and its files are ``upath.UPath`` objects that the
+readers open through fsspec, on the client or on a worker that shares no disk with it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pandas as pd
 
 from .metadata import MetadataRow, orphans, read_metadata
 from .readers import RawDocument, Unreadable, read_path, rows_to_documents
+from .remote import glob_url, is_url, kind, local_path, walk_url
 from .walk import display_path, special_kind, system_path, walk
 
 _GLOB_CHARS = set("*?[")
@@ -51,6 +56,9 @@ def plan_source(source, *, text_column: str, name: str | None, include_hidden: b
         raise TypeError(f"load_corpus takes a folder or file path, a DataFrame or a Series of "
                         f"texts, not {type(source).__name__}; for a list of texts use "
                         "pd.Series(texts)")
+    if is_url(source):
+        return _plan_url(source, name, include_hidden)
+    source = local_path(source) if isinstance(source, str) else source  # file://: a path
     path = Path(source)
     if not path.exists() and _GLOB_CHARS & set(str(source)):
         return _plan_glob(str(source), name)
@@ -93,6 +101,34 @@ def _plan_glob(pattern: str, name: str | None) -> Plan:
     return Plan(name or folder.name or "corpus", folder, files)
 
 
+def _plan_url(url: str, name: str | None, include_hidden: bool) -> Plan:
+    """:func:`plan_source` for a URL: a glob, one object or a folder (a key prefix)."""
+    if _GLOB_CHARS & set(url.split("://", 1)[1]):
+        folder, files = glob_url(url)
+        if not files:
+            raise FileNotFoundError(f"No file matches '{url}'. Check the bucket and the "
+                                    "pattern, e.g. 's3://bucket/archive/*.parquet'.")
+        return Plan(name or folder.name or "corpus", folder, files)
+    what, path = kind(url)
+    if what is None:
+        raise FileNotFoundError(f"No such file or folder: '{url}'. Check the bucket and the "
+                                "key, e.g. 's3://bucket/archive/' or 's3://bucket/essays.csv'.")
+    if what == "file":
+        metadata = path.parent / "metadata.csv"
+        with_metadata = [metadata] if kind(str(metadata))[0] == "file" else []
+        return Plan(name or path.name, path.parent, [path],
+                    read_metadata(with_metadata, path.parent), single_file=True)
+    found = walk_url(url, include_hidden=include_hidden)
+    if not found.files:
+        raise ValueError(f"The folder '{url}' holds no files to read. Put essays in it as .txt, "
+                         ".md or .html files (or a .csv/.jsonl/.parquet with a text column).")
+    metadata = read_metadata(found.metadata, found.root)
+    skipped = found.skipped + orphans(metadata, {f.relative_to(found.root).as_posix()
+                                                 for f in found.files})
+    return Plan(name or found.root.name or "corpus", found.root, found.files, metadata,
+                found.excluded, skipped)
+
+
 def read_plan(plan: Plan, *, text_column: str) -> tuple[list[RawDocument], list[dict],
                                                        list[dict], str]:
     """Read every input of ``plan`` in this process: ``raws, excluded, skipped, name``."""
@@ -123,8 +159,15 @@ def read_files(files: list[Path], folder: Path, metadata: dict[str, MetadataRow]
             continue
         except OSError as exc:
             excluded.append({"path": display_path(file), "doc_id": None,
-                             "reason": f"cannot be read ({(exc.strerror or '').lower()}); fix "
+                             "reason": f"cannot be read ({_why(exc)}); fix "
                                        "its permissions or remove it"})
+            continue
+        except Exception as exc:  # an object store's own error (credentials, network)
+            if isinstance(file, Path):
+                raise
+            excluded.append({"path": display_path(file), "doc_id": None,
+                             "reason": f"cannot be read ({type(exc).__name__}: {_why(exc)}); "
+                                       "check the credentials and the endpoint"})
             continue
         row = metadata.get(relative)
         for doc in docs:
@@ -133,6 +176,13 @@ def read_files(files: list[Path], folder: Path, metadata: dict[str, MetadataRow]
             doc.meta.setdefault("_stem", display_path(Path(relative).with_suffix("")))
         raws.extend(docs)
     return raws, excluded
+
+
+def _why(exc: BaseException) -> str:
+    """An OSError's reason in lower case; a URL's error may carry only a message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return " ".join(str(exc).split())[:200].lower() or type(exc).__name__
 
 
 def _entries(n: int) -> str:

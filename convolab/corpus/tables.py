@@ -56,6 +56,9 @@ class Corpus:
         The cleaning log: ``doc_id, kind, text``.
     name : str
         A label for reports (the folder or file name).
+    scratch : Scratch, optional
+        With the Dask engine: the folder the tables are read from
+        (:mod:`convolab.corpus.scratch`); later Dask steps write there too.
     """
 
     documents: pd.DataFrame
@@ -66,6 +69,7 @@ class Corpus:
     name: str = "corpus"
     skipped: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["path", "reason"]))
+    scratch: object = field(default=None, repr=False)
 
     def units(self, unit: str = "paragraph") -> pd.DataFrame:
         """Text units to analyse, with ids back to the corpus.

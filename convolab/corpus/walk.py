@@ -38,8 +38,11 @@ def display_path(path: str | os.PathLike) -> str:
     """The path as printable text: bytes that are not UTF-8 are shown as ``\\xNN`` escapes.
 
     File names on Linux are bytes; Python keeps undecodable ones as lone surrogates, which
-    Parquet, JSON and HTML refuse. The escape keeps the name unambiguous and printable.
+    Parquet, JSON and HTML refuse. The escape keeps the name unambiguous and printable. A URL
+    (an ``upath.UPath`` of an object store, which is no ``os.PathLike``) is text already.
     """
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return str(path)
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 

@@ -12,25 +12,32 @@ Conventions shared by every function here:
   author) pass ``cluster="doc_id"``: whole documents are resampled, because sentences of one
   essay are not independent (:mod:`convolab.sentiment.resample`). Within one document only
   sentences can be resampled.
+- Dask frames (``engine="dask"``) are aggregated on the workers and only per-group rows (and a
+  few evidence sentences) reach the client (:mod:`convolab.sentiment.distributed`); the
+  tables are the pandas engine's, except that an interval resampling sentences is there the
+  normal interval the bootstrap converges to (:func:`convolab.sentiment.summary.normal_interval`).
 """
 
 from __future__ import annotations
 
 import logging
-import zlib
 
 import numpy as np
 import pandas as pd
 
+from . import distributed, summary
 from .flags import UNSCORED
-from .resample import N_BOOT, bootstrap_ci, bootstrap_ratio
+from .resample import N_BOOT, bootstrap_ci, bootstrap_ratio  # noqa: F401 (imported from here)
+from .summary import JOIN_KEYS as _JOIN_KEYS
+from .summary import NEUTRAL_BAND, SUMMARY_COLUMNS
+from .summary import group_seed as _seed
+from .summary import summarise as _summarise
 
 logger = logging.getLogger(__name__)
 
-NEUTRAL_BAND = 0.05
 ARC_WINDOW = 5
-SUMMARY_COLUMNS = ["n", "mean", "ci_low", "ci_high", "share_positive", "share_neutral",
-                   "share_negative", "n_excluded"]
+__all__ = ["NEUTRAL_BAND", "SUMMARY_COLUMNS", "sentiment_arc", "sentiment_by",
+           "topic_document_tone", "topic_sentiment"]
 
 
 def _usable(scores: pd.DataFrame, column: str, exclude_flags) -> pd.Series:
@@ -43,29 +50,6 @@ def _usable(scores: pd.DataFrame, column: str, exclude_flags) -> pd.Series:
     return keep & scores[column].notna()
 
 
-def _summarise(values: np.ndarray, seed, n_excluded: int, *, n_boot, ci, neutral_band,
-               clusters: np.ndarray | None = None) -> dict:
-    if clusters is None:
-        low, high = bootstrap_ci(values, n_boot=n_boot, ci=ci, random_state=seed)
-    else:
-        _, code = np.unique(clusters, return_inverse=True)
-        sums = np.bincount(code, values, minlength=code.max() + 1 if len(code) else 0)
-        counts = np.bincount(code, minlength=len(sums)).astype(float)
-        low, high = (float(x[0]) for x in bootstrap_ratio(sums[:, None], counts[:, None],
-                                                         n_boot=n_boot, ci=ci,
-                                                         random_state=seed))
-    n = len(values)
-    share = (lambda mask: float(mask.mean())) if n else (lambda mask: float("nan"))
-    return {"n": n, "mean": float(values.mean()) if n else float("nan"), "ci_low": low,
-            "ci_high": high, "share_positive": share(values >= neutral_band),
-            "share_neutral": share(np.abs(values) < neutral_band),
-            "share_negative": share(values <= -neutral_band), "n_excluded": n_excluded}
-
-
-def _seed(random_state: int, key) -> np.random.SeedSequence:
-    return np.random.SeedSequence([int(random_state), zlib.crc32(repr(key).encode())])
-
-
 def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
                  column: str = "sentiment", neutral_band: float = NEUTRAL_BAND,
                  n_boot: int = N_BOOT, ci: float = 0.95, random_state: int = 0,
@@ -74,8 +58,10 @@ def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
 
     Parameters
     ----------
-    scores : DataFrame
-        From :meth:`SentimentModel.score` (one row per sentence).
+    scores : DataFrame or dask DataFrame
+        From :meth:`SentimentModel.score` (one row per sentence). A Dask frame is summed up by
+        group on the workers and the client receives one row per group (and, with
+        ``cluster``, one per group and cluster): never a sentence.
     by : str or list of str
         Grouping column(s), e.g. ``"doc_id"`` or ``["doc_id", "para_id"]``.
     column : str
@@ -90,7 +76,11 @@ def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
         Flags whose sentences are left out (default ``empty`` and ``non-english``).
     cluster : str, optional
         Resample whole units of this column (``"doc_id"``) instead of sentences. The interval
-        is NaN for a group whose sentences come from fewer than two such units.
+        is NaN for a group whose sentences come from fewer than two such units. Both engines
+        give the same interval: it needs only each unit's sum and count. Without ``cluster``
+        a Dask frame's interval is the normal one the sentence bootstrap converges to
+        (:func:`convolab.sentiment.summary.normal_interval`): resampling sentences would need
+        every value in one place.
 
     Returns
     -------
@@ -111,6 +101,10 @@ def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
     missing = [k for k in keys + ([cluster] if cluster else []) if k not in scores.columns]
     if missing:
         raise KeyError(f"scores has no column(s) {missing} to group by")
+    if distributed.is_dask(scores):
+        return distributed.sentiment_by(scores, keys, column=column, neutral_band=neutral_band,
+                                        n_boot=n_boot, ci=ci, random_state=random_state,
+                                        exclude_flags=exclude_flags, cluster=cluster)
     usable = _usable(scores, column, exclude_flags)
     rows = []
     for key, group in scores.groupby(keys, sort=True, dropna=False):
@@ -191,8 +185,12 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
     topics_or_model : TopicModel or DataFrame
         A fitted topic model (``.unit``, ``.assignments_``, ``.topics_``) or its assignments
         frame: ``unit_id, doc_id, para_id, sent_id, ..., topic`` (``-1`` = outlier).
-    scores : DataFrame
-        Sentence scores from :meth:`SentimentModel.score`.
+    scores : DataFrame or dask DataFrame
+        Sentence scores from :meth:`SentimentModel.score`. When the scores or the assignments
+        are Dask frames (``engine="dask"``), the join and the aggregation run on the workers
+        and the client receives one row per topic (per topic and document for the interval)
+        and each topic's ``n_evidence`` candidates per extreme: the table equals the pandas
+        engine's (an interval with ``cluster=None`` aside: see :func:`sentiment_by`).
     topics : DataFrame, optional
         ``topic, label`` (when passing assignments directly; taken from the model otherwise).
     unit : {"sentence", "paragraph", "document"}, optional
@@ -220,18 +218,24 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
         most_positive_sent_id`` and the same four for ``most_negative``.
     """
     assignments, topics, unit = _topic_inputs(topics_or_model, topics, unit)
-    scores, assignments = _local(scores, assignments, unit)
-    joined = _join_topics(scores, assignments, unit)
-    if len(joined) < len(scores):
+    settings = dict(column=column, neutral_band=neutral_band, n_boot=n_boot, ci=ci,
+                    random_state=random_state, exclude_flags=exclude_flags, cluster=cluster)
+    if distributed.is_dask(scores) or distributed.is_dask(assignments):
+        table, n_units, evidence, n_joined, n_scores = _topic_tables_dask(
+            scores, assignments, unit, include_outliers, n_evidence, settings)
+    else:
+        joined = _join_topics(scores, assignments, unit)
+        n_joined, n_scores = len(joined), len(scores)
+        if not include_outliers:
+            joined = joined[joined["topic"] != -1]
+        table = sentiment_by(joined, by="topic", **settings)
+        n_units = assignments.groupby("topic").size()
+        evidence = summary.evidence(joined[_usable(joined, column, exclude_flags)], column,
+                                    n_evidence)
+    if n_joined < n_scores:
         logger.info("%d of %d sentences are in no topic unit and are left out",
-                    len(scores) - len(joined), len(scores))
-    if not include_outliers:
-        joined = joined[joined["topic"] != -1]
-    table = sentiment_by(joined, by="topic", column=column, neutral_band=neutral_band,
-                         n_boot=n_boot, ci=ci, random_state=random_state,
-                         exclude_flags=exclude_flags, cluster=cluster)
-    n_units = assignments.groupby("topic").size().rename("n_units")
-    evidence = _evidence(joined[_usable(joined, column, exclude_flags)], column, n_evidence)
+                    n_scores - n_joined, n_scores)
+    n_units = n_units.rename("n_units")
     table = table.merge(n_units, on="topic", how="left").merge(evidence, on="topic", how="left")
     if topics is not None and "label" in topics:
         carried = ["topic", "label"] + (["kind"] if "kind" in topics else [])
@@ -255,8 +259,10 @@ def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> p
     ----------
     tm : TopicModel
         Fitted (``unit``, ``assignments_``, ``topics_``).
-    scores : DataFrame
-        :meth:`SentimentModel.score` output, joined to the topics on the model's unit.
+    scores : DataFrame or dask DataFrame
+        :meth:`SentimentModel.score` output, joined to the topics on the model's unit. With
+        Dask frames the join and the sums run on the workers (one row per pair comes back)
+        and the intervals are :func:`sentiment_by`'s normal ones.
     random_state : int
         Seed of the bootstrap intervals.
 
@@ -266,7 +272,9 @@ def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> p
         ``topic, label, doc_id`` and the :func:`convolab.sentiment_by` columns
         (``n, mean, ci_low, ci_high, ...``); outliers (topic −1) are left out.
     """
-    joined = _join_topics(scores, tm.assignments_, tm.unit)
+    dask = distributed.is_dask(scores) or distributed.is_dask(tm.assignments_)
+    joined = (distributed.join_topics if dask else _join_topics)(scores, tm.assignments_,
+                                                                 tm.unit)
     joined = joined[joined["topic"] != -1]
     table = sentiment_by(joined, by=["topic", "doc_id"], random_state=random_state)
     table.insert(1, "label", table["topic"].map(dict(zip(tm.topics_["topic"],
@@ -274,25 +282,29 @@ def topic_document_tone(tm, scores: pd.DataFrame, *, random_state: int = 0) -> p
     return table
 
 
-#: The columns a sentence and a topic unit share, by unit.
-_JOIN_KEYS = {"sentence": ["doc_id", "sent_id"], "paragraph": ["doc_id", "para_id"],
-              "document": ["doc_id"]}
-
-
-def _local(scores, assignments, unit: str):
-    """Dask inputs (from ``engine="dask"``) computed into pandas, in partition order: the
-    sentence scores and, of the assignments, only the join keys and topics."""
-    import sys
-
-    if "dask" not in sys.modules:  # nothing can be a Dask frame
-        return scores, assignments
+def _topic_tables_dask(scores, assignments, unit, include_outliers, n_evidence, settings):
+    """:func:`topic_sentiment`'s parts on the workers, in one pass: the per-topic table, units
+    per topic, evidence, and the sentence counts before and after the join (all small)."""
     import dask
 
-    keys = _JOIN_KEYS[unit]
-    if hasattr(assignments, "npartitions"):
-        assignments = assignments[list(dict.fromkeys(keys + ["para_id", "sent_id", "topic"]))]
-    scores, assignments = dask.compute(scores, assignments)
-    return scores.reset_index(drop=True), assignments.reset_index(drop=True)
+    joined = distributed.join_topics(scores, assignments, unit)
+    kept = joined if include_outliers else joined[joined["topic"] != -1]
+    per_group, per_cluster = distributed.group_totals(
+        kept, ["topic"], column=settings["column"], exclude_flags=settings["exclude_flags"],
+        neutral_band=settings["neutral_band"], cluster=settings["cluster"])
+    candidates = distributed.evidence_candidates(kept, settings["column"],
+                                                 settings["exclude_flags"], n_evidence)
+    intervals = None if per_cluster is None else distributed.cluster_intervals(
+        per_cluster, ["topic"], settings["cluster"], n_boot=settings["n_boot"],
+        ci=settings["ci"], random_state=settings["random_state"])
+    n_units = distributed.as_dask(assignments).groupby("topic").size()
+    per_group, intervals, candidates, n_units, n_joined, n_scores = dask.compute(
+        per_group, intervals, candidates, n_units, joined.shape[0],
+        distributed.as_dask(scores).shape[0])
+    table = distributed.finish(per_group, intervals, ["topic"], cluster=settings["cluster"],
+                               ci=settings["ci"])
+    evidence = summary.evidence(candidates, settings["column"], n_evidence)
+    return table, n_units, evidence, int(n_joined), int(n_scores)
 
 
 def _join_topics(scores: pd.DataFrame, assignments: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -303,7 +315,7 @@ def _join_topics(scores: pd.DataFrame, assignments: pd.DataFrame, unit: str) -> 
 
 
 def _topic_inputs(topics_or_model, topics, unit):
-    if isinstance(topics_or_model, pd.DataFrame):
+    if isinstance(topics_or_model, pd.DataFrame) or distributed.is_dask(topics_or_model):
         assignments = topics_or_model
     else:
         assignments = getattr(topics_or_model, "assignments_", None)
@@ -315,9 +327,9 @@ def _topic_inputs(topics_or_model, topics, unit):
     if "topic" not in assignments or "doc_id" not in assignments:
         raise KeyError("assignments need at least doc_id and topic columns")
     if unit is None:
-        if "sent_id" in assignments and (assignments["sent_id"] >= 0).all():
+        if "sent_id" in assignments and _all(assignments["sent_id"] >= 0):
             unit = "sentence"
-        elif "para_id" in assignments and (assignments["para_id"] >= 0).all():
+        elif "para_id" in assignments and _all(assignments["para_id"] >= 0):
             unit = "paragraph"
         else:
             unit = "document"
@@ -326,19 +338,7 @@ def _topic_inputs(topics_or_model, topics, unit):
     return assignments, topics, unit
 
 
-def _evidence(joined: pd.DataFrame, column: str, n: int) -> pd.DataFrame:
-    rows = []
-    for topic, group in joined.groupby("topic", sort=True):
-        ranked = group.sort_values([column, "doc_id", "sent_id"], kind="stable")
-        row = {"topic": topic}
-        for name, pick in (("most_positive", ranked.iloc[::-1][:n]),
-                           ("most_negative", ranked.iloc[:n])):
-            row[name] = " | ".join(pick["text"].astype(str))
-            row[f"{name}_score"] = float(pick[column].iloc[0])
-            row[f"{name}_doc_id"] = pick["doc_id"].iloc[0] if n == 1 else list(pick["doc_id"])
-            row[f"{name}_sent_id"] = int(pick["sent_id"].iloc[0]) if n == 1 \
-                else [int(s) for s in pick["sent_id"]]
-        rows.append(row)
-    columns = ["topic"] + [f"{p}{s}" for p in ("most_positive", "most_negative")
-                           for s in ("", "_score", "_doc_id", "_sent_id")]
-    return pd.DataFrame(rows, columns=columns)
+def _all(condition) -> bool:
+    """``condition.all()`` for a pandas or a Dask series (computed: one boolean back)."""
+    result = condition.all()
+    return bool(result.compute() if hasattr(result, "compute") else result)

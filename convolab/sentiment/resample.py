@@ -13,6 +13,9 @@ import numpy as np
 
 N_BOOT = 2000
 _BATCH = 250
+#: Most weights (draws x documents) held at once: 32 MB of int64. Draws come from the generator
+#: one after another, so smaller batches for many documents give the same draws.
+_MAX_WEIGHTS = 4_000_000
 
 
 def bootstrap_ci(values: np.ndarray, *, n_boot: int = N_BOOT, ci: float = 0.95,
@@ -62,8 +65,9 @@ def bootstrap_ratio(num: np.ndarray, den: np.ndarray, *, n_boot: int = N_BOOT,
     num, den = num[:, enough], den[:, enough]
     rng = np.random.default_rng(random_state)
     draws = []
-    for start in range(0, n_boot, _BATCH):
-        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=min(_BATCH, n_boot - start))
+    batch = max(1, min(_BATCH, _MAX_WEIGHTS // n))
+    for start in range(0, n_boot, batch):
+        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=min(batch, n_boot - start))
         with np.errstate(invalid="ignore", divide="ignore"):
             draws.append((weights @ num) / (weights @ den))
     draws = np.vstack(draws)

@@ -21,6 +21,7 @@ from ..corpus import Corpus, as_units
 from ..embeddings import embed, get_embedder
 from . import clustering, geometry, markers, metrics, representation, steering, style
 from .metrics import diversity, mean_ari, npmi_coherence, paragraph_texts, stability_seeds
+from .partitioned import document_shares
 from .persistence import load_model, save_model
 from .representation import label_terms, topic_label
 
@@ -244,18 +245,12 @@ class TopicModel:
 
         Returns a documents × topics frame (rows sum to 1; column ``-1`` holds outliers if
         any), or with ``long=True`` a tidy frame ``doc_id, topic, label, n_units, share``.
+        After a Dask fit it is a Dask frame of the same columns, built partition by partition
+        on the workers (documents never cross partitions), in corpus order.
         """
         self._check_fitted()
-        pairs = self.assignments_[["doc_id", "topic"]]
-        pairs = pairs.compute() if hasattr(pairs, "npartitions") else pairs  # a Dask fit
-        counts = pd.crosstab(pairs["doc_id"], pairs["topic"])
-        shares = counts.div(counts.sum(axis=1), axis=0)
-        if not long:
-            return shares
-        tidy = shares.stack().rename("share").reset_index()
-        tidy["n_units"] = counts.stack().to_numpy()
-        tidy["label"] = tidy["topic"].map(self.labels_).fillna("(outliers)")
-        return tidy[["doc_id", "topic", "label", "n_units", "share"]]
+        return document_shares(self.assignments_[["doc_id", "topic"]], self.topics_, long,
+                               self.labels_)
 
     def transform(self, texts_or_corpus) -> pd.DataFrame:
         """Assign new text to the fitted topics (nearest topic centroid in embedding space).

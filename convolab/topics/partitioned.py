@@ -5,7 +5,9 @@ BERTopic's clustering (UMAP + HDBSCAN) needs all the points it clusters in one p
 corpus larger than ``sample_size`` units is fitted on a sample: every document gives the same
 fraction of its units (documents never cross partitions, so each partition samples its own).
 Every unit is then placed on the workers by :meth:`TopicModel.transform` (embedding from the
-shared cache, nearest topic centroid), and sampled units keep the topic the fit gave them. With
+shared cache, nearest topic centroid), and sampled units keep the topic the fit gave them; the
+assignments are written as Parquet to the corpus's scratch folder and read back lazily, so no
+worker keeps them in memory. With
 ``sample_size`` at least the corpus, the fit is the in-process fit of the same units, so
 topics and assignments are the pandas engine's. BERTopic's online path (``partial_fit`` with
 IncrementalPCA + MiniBatchKMeans) was not used: it replaces HDBSCAN by k-means with a fixed
@@ -33,6 +35,7 @@ _SOFT = ["topic", "probability", "similarity"]
 def fit_partitioned(tm, corpus, sample_size: int | None):
     """Fit ``tm`` on a Dask :class:`~convolab.Corpus` (see the module docstring)."""
     import dask
+    import dask.dataframe as dd
 
     size = DEFAULT_SAMPLE_SIZE if sample_size is None else sample_size
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
@@ -50,10 +53,17 @@ def fit_partitioned(tm, corpus, sample_size: int | None):
     for attribute in ("bertopic_", "embedder_", "assignments_", "representatives_"):
         light.__dict__.pop(attribute, None)
     known = fitted.set_index("unit_id")[_SOFT]
-    assignments = units.map_partitions(_assign, light, known, meta=fitted.head(0)).persist()
+    # Written to the corpus's scratch folder and read back lazily: persisted, the assignments
+    # (text included) of every unit would sit in worker memory for as long as the model lives.
+    folder = _scratch(corpus).path("assignments")
+    units.map_partitions(_assign, light, known, meta=fitted.head(0)) \
+        .to_parquet(folder, write_index=False)
+    # One partition per file: a partition holds whole documents, as the corpus's do.
+    assignments = dd.read_parquet(folder, split_row_groups=False)
     sizes, n_documents = dask.compute(
         assignments["topic"].value_counts(),
-        assignments[["doc_id", "topic"]].drop_duplicates(split_out=1)["topic"].value_counts())
+        assignments.map_partitions(_documents_per_topic, meta={"topic": "int64", "n": "int64"})
+        .groupby("topic")["n"].sum())
     tm.sample_assignments_ = fitted
     tm.assignments_ = assignments
     tm.n_units_, tm.sample_size_ = n_units, len(fitted)
@@ -64,6 +74,44 @@ def fit_partitioned(tm, corpus, sample_size: int | None):
     tm.topics_ = topics.sort_values(["size", "topic"], ascending=[False, True]) \
         .reset_index(drop=True)
     return tm
+
+
+def _documents_per_topic(assignments: pd.DataFrame) -> pd.DataFrame:
+    pairs = assignments[["doc_id", "topic"]].drop_duplicates()
+    return pairs.groupby("topic").size().rename("n").reset_index().astype("int64")
+
+
+def document_shares(pairs, topics: pd.DataFrame, long: bool, labels: dict):
+    """:meth:`TopicModel.document_topics` from ``doc_id, topic`` pairs, pandas or Dask: a Dask
+    frame is counted partition by partition on the workers (documents never cross them)."""
+    if not hasattr(pairs, "npartitions"):
+        return _shares(pd.crosstab(pairs["doc_id"], pairs["topic"]), long, labels)
+    topic_ids = sorted(topics.loc[topics["size"] > 0, "topic"])
+    meta = per_document(pairs._meta, topic_ids)
+    return pairs.map_partitions(per_document, topic_ids, meta=meta) \
+        .map_partitions(_shares, long, labels, meta=_shares(meta, long, labels))
+
+
+def _shares(counts: pd.DataFrame, long: bool, labels: dict) -> pd.DataFrame:
+    shares = counts.div(counts.sum(axis=1), axis=0)
+    if not long:
+        return shares
+    tidy = shares.stack().rename("share").reset_index()
+    tidy["n_units"] = counts.stack().to_numpy()
+    tidy["label"] = tidy["topic"].map(labels).fillna("(outliers)")
+    return tidy[["doc_id", "topic", "label", "n_units", "share"]]
+
+
+def per_document(assignments: pd.DataFrame, topic_ids) -> pd.DataFrame:
+    """Units per (document, topic) of one partition, every topic a column (crosstab)."""
+    counts = pd.crosstab(assignments["doc_id"], assignments["topic"])
+    return counts.reindex(columns=list(topic_ids), fill_value=0).astype("int64")
+
+
+def _scratch(corpus):
+    from ..corpus.scratch import Scratch
+
+    return corpus.scratch if getattr(corpus, "scratch", None) is not None else Scratch()
 
 
 def _stratified(units: pd.DataFrame, fraction: float, random_state) -> pd.DataFrame:
