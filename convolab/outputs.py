@@ -146,8 +146,13 @@ def store_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in _STORE_MODULES
 
 
+def reason(exc: BaseException) -> str:
+    """An error's message on one line (at most 200 characters), or its type's name."""
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
 def _url_failure(url: str, exc: BaseException, advice: str) -> OutputError:
-    what = " ".join(str(exc).split())[:200] or type(exc).__name__
+    what = reason(exc)
     error = OutputError(getattr(exc, "errno", None) or errno.EIO,
                         f"cannot write '{url}': {what}; {advice}")
     error.filename = url

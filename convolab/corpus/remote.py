@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ..outputs import is_url, local_path, store_error
+from ..outputs import is_url, local_path, reason, store_error
 from .walk import METADATA_FILE, Walk
 
 __all__ = ["glob_url", "is_url", "kind", "listing", "local_path", "walk_url"]
@@ -40,13 +40,13 @@ def listing(url: str):
     try:
         yield
     except FileNotFoundError as exc:
-        raise FileNotFoundError(f"No such bucket, file or folder: '{url}' ({_why(exc)}). "
+        raise FileNotFoundError(f"No such bucket, file or folder: '{url}' ({reason(exc)}). "
                                 "Check the URL and that the bucket exists.") from None
     except ImportError as exc:
         protocol = url.split("://", 1)[0].lower()
         need = _BACKENDS.get(protocol, f"the fsspec backend for '{protocol}://'")
         raise ValueError(f"Reading '{url}' needs {need}; install it, or copy the files to a "
-                         f"local folder ({_why(exc)})") from None
+                         f"local folder ({reason(exc)})") from None
     except ValueError as exc:
         if "protocol not known" not in str(exc).lower():
             raise
@@ -54,14 +54,10 @@ def listing(url: str):
                          "URL such as s3://bucket/folder/ or gs://bucket/folder/") from None
     except Exception as exc:  # credentials, network, endpoint: the store's own errors
         if store_error(exc):
-            raise ValueError(f"Cannot list '{url}' ({type(exc).__name__}: {_why(exc)}); check "
+            raise ValueError(f"Cannot list '{url}' ({type(exc).__name__}: {reason(exc)}); check "
                              "the URL, the credentials and the endpoint (AWS_ENDPOINT_URL for "
                              "an S3-compatible server)") from None
         raise
-
-
-def _why(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def _filesystem(url: str):

@@ -52,36 +52,34 @@ class Scratch:
 
     def save(self, name: str, value) -> None:
         """Pickle ``value`` as ``name`` (see the module docstring for why pickle is safe here)."""
-        fs, path = _fs(self.path(name))
-        fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-        with fs.open(path, "wb") as file:
+        with self._open(name, "wb") as file:
             pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def load(self, name: str):
         """What :meth:`save` stored as ``name``."""
-        fs, path = _fs(self.path(name))
-        try:
-            with fs.open(path, "rb") as file:
-                return pickle.load(file)
-        except FileNotFoundError:
-            raise FileNotFoundError(_unreachable(self.path(name))) from None
+        with self._open(name, "rb") as file:
+            return pickle.load(file)
 
     def write_frame(self, name: str, frame) -> None:
         """``frame`` as Parquet at ``name``; nothing is written when pyarrow cannot store it."""
         data = frame.to_parquet(index=False)
-        fs, path = _fs(self.path(name))
-        fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
-        with fs.open(path, "wb") as file:
+        with self._open(name, "wb") as file:
             file.write(data)
 
     def read_frame(self, name: str):
         """The table :meth:`write_frame` stored as ``name``."""
         import pandas as pd
 
+        with self._open(name, "rb") as file:
+            return pd.read_parquet(file)
+
+    def _open(self, name: str, mode: str):
         fs, path = _fs(self.path(name))
+        if "w" in mode:
+            fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+            return fs.open(path, mode)
         try:
-            with fs.open(path, "rb") as file:
-                return pd.read_parquet(file)
+            return fs.open(path, mode)
         except FileNotFoundError:
             raise FileNotFoundError(_unreachable(self.path(name))) from None
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..outputs import reason
 from .metadata import MetadataRow, orphans, read_metadata
 from .readers import RawDocument, Unreadable, read_path, rows_to_documents
 from .remote import glob_url, is_url, kind, local_path, walk_url
@@ -182,7 +183,7 @@ def _why(exc: BaseException) -> str:
     """An OSError's reason in lower case; a URL's error may carry only a message."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
-    return " ".join(str(exc).split())[:200].lower() or type(exc).__name__
+    return reason(exc).lower()
 
 
 def _entries(n: int) -> str:
