@@ -60,8 +60,8 @@ def sentiment_by(scores: pd.DataFrame, by: str | list[str] = "doc_id", *,
     ----------
     scores : DataFrame or dask DataFrame
         From :meth:`SentimentModel.score` (one row per sentence). A Dask frame is summed up by
-        group on the workers and the client receives one row per group (and, with
-        ``cluster``, one per group and cluster): never a sentence.
+        group on the workers and the client receives one row per group (the document
+        bootstrap runs on the workers too): never a sentence.
     by : str or list of str
         Grouping column(s), e.g. ``"doc_id"`` or ``["doc_id", "para_id"]``.
     column : str
@@ -188,8 +188,8 @@ def topic_sentiment(topics_or_model, scores: pd.DataFrame, topics: pd.DataFrame 
     scores : DataFrame or dask DataFrame
         Sentence scores from :meth:`SentimentModel.score`. When the scores or the assignments
         are Dask frames (``engine="dask"``), the join and the aggregation run on the workers
-        and the client receives one row per topic (per topic and document for the interval)
-        and each topic's ``n_evidence`` candidates per extreme: the table equals the pandas
+        and the client receives one row per topic (intervals included) and each topic's
+        ``n_evidence`` candidates per extreme: the table equals the pandas
         engine's (an interval with ``cluster=None`` aside: see :func:`sentiment_by`).
     topics : DataFrame, optional
         ``topic, label`` (when passing assignments directly; taken from the model otherwise).
