@@ -56,7 +56,7 @@ test-fast: install
 # machine's ~/.cache/convolab) can hide a failure or cause one.
 test: install lint browser
 	rm -rf $(TEST_CACHE)
-	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -q
+	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -q --durations=30
 
 clean:
 	rm -rf $(OUT) .cache .pytest_cache .ruff_cache

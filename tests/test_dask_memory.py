@@ -104,3 +104,42 @@ def test_the_document_bootstrap_holds_few_weights_at_once_and_draws_the_same(mon
     whole = resample.bootstrap_ratio(num, den, random_state=7)
     monkeypatch.setattr(resample, "_MAX_WEIGHTS", 500 * 7)  # batches of 7 draws
     np.testing.assert_array_equal(resample.bootstrap_ratio(num, den, random_state=7), whole)
+
+
+def test_a_sample_of_many_short_documents_stays_near_its_size():
+    """Past one unit per document, the sample is sample_size on average, not one per document."""
+    from convolab.topics.partitioned import _stratified
+
+    units = pd.DataFrame({"doc_id": np.repeat([f"d{i}" for i in range(2000)], 5),
+                          "unit_id": np.arange(10_000)})
+    sample = _stratified(units, 200 / 10_000, False, 0)
+    assert 140 <= len(sample) <= 260  # 200 expected; sd ~13
+    halves = pd.concat([_stratified(units.iloc[:5000], 0.02, False, 0),
+                        _stratified(units.iloc[5000:], 0.02, False, 0)])
+    pd.testing.assert_frame_equal(halves, sample)  # the same however the files were split
+    assert _stratified(units, 0.02, True, 0)["doc_id"].nunique() == 2000  # room for all
+
+
+def test_scores_meet_topics_partition_by_partition(tmp_path):
+    from convolab.corpus.layout import aligned, mark, token_of
+    from convolab.sentiment.distributed import join_topics
+
+    root = build(tmp_path / "c", {f"e{i:02d}.txt": essay(i, 6) for i in range(24)})
+    corpus = cl.load_corpus(root, engine="dask", files_per_partition=2, min_words=5)
+    tm = cl.TopicModel(unit="sentence", embedding="static", random_state=0,
+                       progress=False).fit(corpus, sample_size=60)
+    scores = cl.SentimentModel(method="vader").score(corpus)
+    assert corpus.sentences.npartitions == 12 and aligned(scores, tm.assignments_)
+    joined = join_topics(scores, tm.assignments_, "sentence")
+    assert "shuffle" not in str(joined.dask.keys())  # no sentence travels between workers
+    filtered = scores[scores["sentiment"].notnull()]  # no mark: Dask's merge
+    assert not aligned(filtered, tm.assignments_)
+    keys = ["doc_id", "sent_id"]
+    pd.testing.assert_frame_equal(
+        joined.compute().sort_values(keys).reset_index(drop=True),
+        join_topics(filtered, tm.assignments_, "sentence").compute()
+        .sort_values(keys).reset_index(drop=True))
+    assert len(joined.compute()) == len(scores.compute())
+    shifted = mark(scores.partitions[list(range(1, 12)) + [0]], token_of(scores))
+    with pytest.raises(ValueError, match="score and fit the same loaded corpus"):
+        join_topics(shifted, tm.assignments_, "sentence").compute()

@@ -42,6 +42,7 @@ from .duplicates import (
     strip_shared,
     too_short,
 )
+from .layout import mark
 from .readers import RawDocument, rows_to_documents
 from .scratch import Scratch
 from .sources import Plan, plan_source, read_files
@@ -126,10 +127,12 @@ def load_partitioned(source, *, text_column: str, min_words: int, threshold: flo
     mine = [{p for p in dropped if lo <= p < hi} for lo, hi in spans]
     columns = _union(_compute([delayed(_build_part)(ref, d, plan.name)
                                for ref, d in zip(refs, mine)], progress))
-    documents = _frame([delayed(_read_documents)(ref, columns) for ref in refs],
-                       _documents(pd.DataFrame(columns=columns), columns))
-    tables = {key: _frame([delayed(_read_table)(ref, key) for ref in refs],
-                          _typed(pd.DataFrame(columns=list(DTYPES[key])), DTYPES[key]))
+    # Every table has one partition per ref, so all of them share the run's layout.
+    documents = mark(_frame([delayed(_read_documents)(ref, columns) for ref in refs],
+                            _documents(pd.DataFrame(columns=columns), columns)), space.url)
+    tables = {key: mark(_frame([delayed(_read_table)(ref, key) for ref in refs],
+                               _typed(pd.DataFrame(columns=list(DTYPES[key])), DTYPES[key])),
+                        space.url)
               for key in DTYPES}
     return Corpus(documents=documents, paragraphs=tables["paragraphs"],
                   sentences=tables["sentences"], removed=tables["removed"],

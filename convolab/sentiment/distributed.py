@@ -3,10 +3,12 @@
 A Dask corpus may not fit on one machine, so nothing here brings its sentences back: each
 partition adds up its rows by group (counts, sums, sums of squares, extremes, the three tone
 shares, and per document when documents are resampled), Dask's groupby combines those partial
-totals on the workers, and the client receives one row per group (or per group and document).
-Scores meet topic units in a Dask merge on the join keys, which is right however the two frames
-are partitioned. Evidence sentences are each partition's most positive and most negative per
-topic, reduced pairwise on the workers, so a handful of texts per topic come back.
+totals on the workers, and the client receives one row per group. Scores meet topic units
+partition by partition when both come from the same loaded corpus
+(:mod:`convolab.corpus.layout`: no sentence crosses the network), else in a Dask merge on the
+join keys, which is right however the two frames are partitioned. Evidence sentences are each
+partition's most positive and most negative per topic, reduced pairwise on the workers, so a
+handful of texts per topic come back.
 
 Dask is imported inside the functions: the pandas engine never loads it.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..corpus.layout import aligned
 from .summary import (
     JOIN_KEYS,
     SUMMARY_COLUMNS,
@@ -55,10 +58,38 @@ def usable(frame, column: str, exclude_flags):
 
 
 def join_topics(scores, assignments, unit: str):
-    """Lazy: each sentence's score with the topic of the unit it lies in (inner merge)."""
+    """Lazy: each sentence's score with the topic of the unit it lies in (inner merge);
+    partition by partition when both frames follow one corpus layout
+    (:mod:`convolab.corpus.layout`), else a Dask merge."""
     keys = JOIN_KEYS[unit]
+    if aligned(scores, assignments):
+        import dask.dataframe as dd
+        from dask import delayed
+
+        units = assignments[keys + ["topic"]]
+        # Pairs of delayed partitions, not dd.map_partitions over two frames: the latter's
+        # output broke the p2p shuffles that follow it (dask 2026.8: "KeyError: 0" in unpack).
+        parts = [delayed(_join_part)(s, u, keys)
+                 for s, u in zip(scores.to_delayed(), units.to_delayed())]
+        return dd.from_delayed(parts, meta=_join_part(scores._meta, units._meta, keys),
+                               verify_meta=False)
+    scores = as_dask(scores)
     units = as_dask(assignments)[keys + ["topic"]].drop_duplicates(subset=keys)
-    return as_dask(scores).merge(units, on=keys, how="inner")
+    # Parquet reads ids back as "string", scores keep "str": one dtype, so the merge neither
+    # warns nor gives object ids.
+    units = units.astype({"doc_id": scores["doc_id"].dtype})
+    return scores.merge(units, on=keys, how="inner")
+
+
+def _join_part(scores: pd.DataFrame, units: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    lost = set(scores["doc_id"].unique()) - set(units["doc_id"].unique())
+    if lost:  # a layout mark that lies would drop sentences without a word: refuse instead
+        raise ValueError(f"the scores' partition holds documents the topic assignments' does "
+                         f"not (e.g. {sorted(lost)[0]!r}); score and fit the same loaded "
+                         "corpus, or pass frames without a layout mark")
+    units = units.drop_duplicates(subset=keys)  # a unit's rows never cross partitions
+    units = units.astype({"doc_id": scores["doc_id"].dtype})
+    return scores.merge(units, on=keys, how="inner")
 
 
 def _row_totals(part: pd.DataFrame, groups: list[str], column: str, exclude_flags,

@@ -334,7 +334,10 @@ class SentimentModel:
         """
         frame = corpus.sentences if hasattr(corpus, "sentences") else corpus
         if hasattr(frame, "npartitions") and embeddings is None:  # Dask: on the workers
-            return frame.map_partitions(self.score, meta=self.score(frame._meta))
+            from ..corpus.layout import mark, token_of
+
+            return mark(frame.map_partitions(self.score, meta=self.score(frame._meta)),
+                        token_of(frame))
         if not isinstance(frame, pd.DataFrame) or "text" not in frame.columns:
             raise TypeError("score() takes a convolab.Corpus or a DataFrame with a 'text' "
                             "column; use score_texts() for a list of strings.")

@@ -2,8 +2,9 @@
 workers.
 
 BERTopic's clustering (UMAP + HDBSCAN) needs all the points it clusters in one process, so a
-corpus larger than ``sample_size`` units is fitted on a sample: every document gives the same
-fraction of its units (documents never cross partitions, so each partition samples its own).
+corpus larger than ``sample_size`` units is fitted on a sample of about that size, drawn by
+document (documents never cross partitions, so each partition samples its own; see
+``_stratified``).
 Every unit is then placed on the workers by :meth:`TopicModel.transform` (embedding from the
 shared cache, nearest topic centroid), and sampled units keep the topic the fit gave them; the
 assignments are written as Parquet to the corpus's scratch folder and read back lazily, so no
@@ -21,6 +22,7 @@ import copy
 import numpy as np
 import pandas as pd
 
+from ..corpus.layout import mark, token_of
 from .clustering import MAX_CLUSTERED_UNITS
 
 #: Units fitted on when the corpus is larger. ``benchmarks/bench_scale.py --curve`` (40k real
@@ -41,12 +43,14 @@ def fit_partitioned(tm, corpus, sample_size: int | None):
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
         raise ValueError(f"sample_size must be a whole number >= 2, not {sample_size!r}")
     units = corpus.units(tm.unit)
-    n_units = int(units.shape[0].compute())
+    counts = units.map_partitions(_counts, meta={"units": "int64", "documents": "int64"}) \
+        .sum().compute()
+    n_units, n_docs = int(counts["units"]), int(counts["documents"])
     if n_units <= size:
         sample = units.compute()
     else:
-        sample = units.map_partitions(_stratified, size / n_units, tm.random_state,
-                                      meta=units._meta).compute()
+        sample = units.map_partitions(_stratified, size / n_units, n_docs <= size,
+                                      tm.random_state, meta=units._meta).compute()
     tm.fit(sample.reset_index(drop=True))
     fitted = tm.assignments_
     light = copy.copy(tm)
@@ -65,7 +69,9 @@ def fit_partitioned(tm, corpus, sample_size: int | None):
         assignments.map_partitions(_documents_per_topic, meta={"topic": "int64", "n": "int64"})
         .groupby("topic")["n"].sum())
     tm.sample_assignments_ = fitted
-    tm.assignments_ = assignments
+    # One file per unit partition, read back in the order written (part.0, part.1, ... part.10).
+    tm.assignments_ = mark(assignments, token_of(corpus.sentences)
+                           if assignments.npartitions == units.npartitions else None)
     tm.n_units_, tm.sample_size_ = n_units, len(fitted)
     topics = tm.topics_.copy()
     topics["size"] = topics["topic"].map(sizes).fillna(0).astype(int)
@@ -114,19 +120,36 @@ def _scratch(corpus):
     return corpus.scratch if getattr(corpus, "scratch", None) is not None else Scratch()
 
 
-def _stratified(units: pd.DataFrame, fraction: float, random_state) -> pd.DataFrame:
+def _counts(units: pd.DataFrame) -> pd.DataFrame:
+    # Documents never cross partitions, so per-partition distinct counts add up.
+    return pd.DataFrame({"units": [len(units)], "documents": [units["doc_id"].nunique()]})
+
+
+def _stratified(units: pd.DataFrame, fraction: float, every_document: bool,
+                random_state) -> pd.DataFrame:
     if units.empty:
         return units
-    # Each document gives round(fraction * its units), at least one (short documents count
-    # too), drawn with its own seed: the sample does not depend on how files were partitioned.
+    # Each document draws with its own seed, so the sample does not depend on how files were
+    # partitioned. While the sample has room for every document, each gives
+    # round(fraction * its units) and at least one (short documents count too). Past that, at
+    # least one each would make the sample as large as the number of documents (150k units
+    # for 3M sentences in 20-sentence posts, all embedded on the client): each document then
+    # gives fraction * its units rounded up or down at random: the sample is ``sample_size``
+    # units on average and each unit has the same chance to be drawn.
     picks = []
     for doc_id, rows in units.groupby("doc_id", sort=False):
         rng = np.random.default_rng(None if random_state is None
                                     else [random_state, _stable_hash(doc_id)])
-        k = max(1, int(round(fraction * len(rows))))
+        if every_document:
+            k = max(1, int(round(fraction * len(rows))))
+        else:
+            expected = fraction * len(rows)
+            k = int(expected) + int(rng.random() < expected - int(expected))
+            if k == 0:
+                continue
         picks.append(rows.iloc[np.sort(rng.choice(len(rows), size=min(k, len(rows)),
                                                   replace=False))])
-    return pd.concat(picks)
+    return pd.concat(picks) if picks else units.head(0)
 
 
 def _stable_hash(text: str) -> int:
