@@ -18,10 +18,11 @@ Each run writes its corpus as Parquet partitions of 2,000 documents, read with a
 Usage: ``python benchmarks/bench_scale.py [--sizes 100000 1000000 3000000] [--workers 2 1]
 [--plain-max 1000000] [--curve]``. Each measurement runs in a fresh process; nothing here is a test.
 
-Measured 2026-12-01 (2 workers, beside the test suite): 98k / 982k / 2.95M sentences in 148 /
-764 / 1,821 s; client peak 1,272 / 1,338 / 1,593 MiB; worker peak 792 / 960 / 1,653 MiB
-(~n^0.20; persisted partitions gave ~n^0.48 before). The README's *Scale: measured* has the
-table, the per-step profile and what 100M sentences would need.
+Measured 2026-12-01 (2 workers, beside the test suite): 98k / 982k / 2.95M sentences in 175 /
+772 / 2,504 s; client peak 1,271 / 1,298 / 1,304 MiB (~n^0.01); worker peak 777 / 917 / 1,024
+MiB (~n^0.08; ~n^0.20 with a shuffled join and a sample of one unit per document, ~n^0.48 with
+persisted partitions). The README's *Scale: measured* has the table, the per-step profile and
+what 100M sentences would need.
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ class TopicModel:
         embeddings : ndarray, optional
             Precomputed embeddings, one row per unit (skips the embedding step).
         sample_size : int, optional
-            Dask corpora only: fit on this many units sampled by document, then assign all
+            Dask corpora only: fit on about this many units sampled by document, then assign all
             on the workers (:mod:`convolab.topics.partitioned`); ``assignments_`` is then a
             Dask frame and ``sample_assignments_`` the fitted sample.
 
