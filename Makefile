@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 CORPUS ?= corpus
 OUT    ?= reports
 TEST_CACHE := .cache/test
+# Tests run in one process per core (at most 4; pytest-xdist), each file whole in one process
+# (tests/conftest.py hands out the slow files first). XDIST= runs them all in this process.
+XDIST  ?= -n auto --maxprocesses 4 --dist loadfile
 
 .PHONY: install fonts report test test-fast lint browser clean
 
@@ -49,14 +52,14 @@ browser:
 
 test-fast: install
 	rm -rf $(TEST_CACHE)
-	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -m "not slow" -q
+	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -m "not slow" -q $(XDIST)
 
 # The whole suite: fast unit tests and the slow layer (notebooks, reports, browser). It runs
 # with a cache folder of its own, emptied first: no cache from another run (a stale one, or a
 # machine's ~/.cache/convolab) can hide a failure or cause one.
 test: install lint browser
 	rm -rf $(TEST_CACHE)
-	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -q --durations=30
+	CONVOLAB_CACHE_DIR=$(CURDIR)/$(TEST_CACHE) $(PY) -m pytest -q --durations=30 $(XDIST)
 
 clean:
 	rm -rf $(OUT) .cache .pytest_cache .ruff_cache

@@ -46,14 +46,33 @@ def pick_cache(given: str | None, fresh: Path) -> str:
     return str(fresh)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Files holding the slow layer run first.
+
+    ``make test`` runs ``pytest -n auto --dist loadfile`` (pytest-xdist): each file goes whole
+    to one worker, so its module fixtures (a fitted model, a render) are built once, and the
+    files are handed out in this order. A long render that started last would leave the other
+    workers idle. The tests that read the session's seed render (``seed_reports``) are all in
+    ``test_report.py`` for the same reason. (``--dist loadgroup`` would let groups span files,
+    but with pytest 9.2 it silently stops grouping: pytest-xdist issue 1386.)
+    """
+    slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow)  # stable: the order within is kept
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory):
     # Tests never read a cache another run wrote (a stale one could hide a failure or cause
     # one) and never touch a researcher's ~/.cache/convolab. `make test` gives a folder it
     # has just emptied (.cache/test); any folder that already holds something is replaced by
     # a fresh one. Session-wide, so module fixtures and subprocesses (notebook kernels) see it.
-    folder = pick_cache(os.environ.get("CONVOLAB_CACHE_DIR"),
-                        tmp_path_factory.getbasetemp() / "cache")
+    # Under pytest-xdist each worker takes a subfolder of its own: whichever worker started
+    # second would otherwise find the folder in use and fall back to a fresh one by chance.
+    given = os.environ.get("CONVOLAB_CACHE_DIR")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if given and worker:
+        given = str(Path(given) / worker)
+    folder = pick_cache(given, tmp_path_factory.getbasetemp() / "cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CONVOLAB_CACHE_DIR", folder)
         yield folder

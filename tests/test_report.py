@@ -432,6 +432,20 @@ def test_every_notebook_renders_on_the_seed_corpus_without_noise(seed_reports):
         assert _figures(page.read_text(encoding="utf-8")) >= 1, page.name
 
 
+@pytest.mark.slow
+def test_reports_on_the_seed_corpus_are_byte_for_byte_reproducible(seed_reports, tmp_path):
+    """Every real notebook on the seed corpus, with the real pipeline, rendered twice (the
+    first time by the session's fixture, in another folder)."""
+    from test_report_inert import _differences, _pages, _without_timestamp
+
+    render_reports(ROOT / "corpus", tmp_path / "second", progress=False, strict=True)
+    runs = [_pages(seed_reports[0]), _pages(tmp_path / "second")]
+    for run in runs:
+        run["index.html"] = _without_timestamp(run["index.html"])
+    assert set(runs[0]) == {f"{nb.stem}.html" for nb in NOTEBOOKS} | {"index.html"}
+    assert _differences(*runs) == {}
+
+
 # --- the figures the corpus reports embed --------------------------------------------------------
 
 def test_corpus_plots_return_axes_and_save(tmp_path):

@@ -4,8 +4,10 @@ Inert: corpus text is text. A URL, a ``www.`` address or an e-mail address in a 
 sentence never becomes a live link in a report, whichever renderer shows the Markdown: nbconvert's
 mistune (the HTML reports), JupyterLab's marked (the notebooks opened in the lab), pandas' HTML
 tables. Reproducible: the same corpus and parameters give byte-identical pages, wherever they
-are written; only ``index.html`` says when. The slow layer renders the real notebooks twice on
-the seed corpus, and once on a synthetic corpus of sixty essays full of URLs and dollar signs.
+are written; only ``index.html`` says when. The slow layer renders the real notebooks on a
+synthetic corpus of sixty essays full of URLs and dollar signs; the seed corpus's second render
+(byte-for-byte against the session's first) is in ``test_report.py``, beside the other tests of
+that render, so pytest-xdist (``--dist loadfile``) renders the seed corpus once.
 """
 
 from __future__ import annotations
@@ -268,18 +270,6 @@ def test_same_tiny_notebook_renders_to_the_same_bytes_anywhere(tmp_path):
     a, b = _pages(first), _pages(second)
     a["index.html"], b["index.html"] = (_without_timestamp(p["index.html"]) for p in (a, b))
     assert _differences(a, b) == {}
-
-
-@pytest.mark.slow
-def test_reports_on_the_seed_corpus_are_byte_for_byte_reproducible(seed_reports, tmp_path):
-    """Every real notebook on the seed corpus, with the real pipeline, rendered twice (the
-    first time by the session's fixture, in another folder)."""
-    render_reports(ROOT / "corpus", tmp_path / "second", progress=False, strict=True)
-    runs = [_pages(seed_reports[0]), _pages(tmp_path / "second")]
-    for run in runs:
-        run["index.html"] = _without_timestamp(run["index.html"])
-    assert set(runs[0]) == {f"{nb.stem}.html" for nb in NOTEBOOKS} | {"index.html"}
-    assert _differences(*runs) == {}
 
 
 # --- the slow layer: sixty essays full of URLs and dollar signs ------------------------------------
