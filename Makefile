@@ -8,8 +8,9 @@ CORPUS ?= corpus
 OUT    ?= reports
 TEST_CACHE := .cache/test
 # Tests run in one process per core (at most 4; pytest-xdist), each file whole in one process
-# (tests/conftest.py hands out the slow files first). XDIST= runs them all in this process.
-XDIST  ?= -n auto --maxprocesses 4 --dist loadfile
+# in the order tests/conftest.py gives (longest first; xdist would otherwise order files by
+# their number of tests). XDIST= runs them all in this process.
+XDIST  ?= -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 .PHONY: install fonts report test test-fast lint browser clean
 

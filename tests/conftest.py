@@ -46,18 +46,30 @@ def pick_cache(given: str | None, fresh: Path) -> str:
     return str(fresh)
 
 
-def pytest_collection_modifyitems(config, items):
-    """Files holding the slow layer run first.
+#: The files that take longest (each renders every notebook at least once), longest first, from
+#: ``make test``'s ``--durations`` on 2026-12-01. Only the order of the run depends on it.
+LONGEST = ("test_report.py", "test_report_inert.py", "test_report_real.py", "test_steering.py",
+           "test_topics_news.py", "test_report_names.py", "test_topics_seed.py")
 
-    ``make test`` runs ``pytest -n auto --dist loadfile`` (pytest-xdist): each file goes whole
-    to one worker, so its module fixtures (a fitted model, a render) are built once, and the
-    files are handed out in this order. A long render that started last would leave the other
-    workers idle. The tests that read the session's seed render (``seed_reports``) are all in
-    ``test_report.py`` for the same reason. (``--dist loadgroup`` would let groups span files,
-    but with pytest 9.2 it silently stops grouping: pytest-xdist issue 1386.)
+
+def pytest_collection_modifyitems(config, items):
+    """The longest files run first, then the rest of the slow layer, then the fast tests.
+
+    ``make test`` runs ``pytest -n auto --dist loadfile --no-loadscope-reorder`` (pytest-xdist):
+    each file goes whole to one worker, so its module fixtures (a fitted model, a render) are
+    built once, and the files are handed out in this order. A long render that started last
+    would leave the other workers idle. The tests that read the session's seed render
+    (``seed_reports``) are all in ``test_report.py`` for the same reason. (``--dist loadgroup``
+    would let groups span files, but with pytest 9.2 it silently stops grouping: pytest-xdist
+    issue 1386.)
     """
     slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
-    items.sort(key=lambda item: item.path not in slow)  # stable: the order within is kept
+
+    def rank(item):
+        name = item.path.name
+        return (LONGEST.index(name) if name in LONGEST else len(LONGEST), item.path not in slow)
+
+    items.sort(key=rank)  # stable: the order within a file is kept
 
 
 @pytest.fixture(autouse=True, scope="session")
