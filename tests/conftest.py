@@ -46,7 +46,7 @@ def pick_cache(given: str | None, fresh: Path) -> str:
     return str(fresh)
 
 
-#: The files that take longest (each renders every notebook at least once), longest first, from
+#: The files that take longest (report renders, the largest topic fits), longest first, from
 #: ``make test``'s ``--durations`` on 2026-12-01. Only the order of the run depends on it.
 LONGEST = ("test_report.py", "test_report_inert.py", "test_report_real.py", "test_steering.py",
            "test_topics_news.py", "test_report_names.py", "test_topics_seed.py")
