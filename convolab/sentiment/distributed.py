@@ -73,11 +73,14 @@ def join_topics(scores, assignments, unit: str):
                  for s, u in zip(scores.to_delayed(), units.to_delayed())]
         return dd.from_delayed(parts, meta=_join_part(scores._meta, units._meta, keys),
                                verify_meta=False)
-    scores = as_dask(scores)
-    units = as_dask(assignments)[keys + ["topic"]].drop_duplicates(subset=keys)
+    return _merge(as_dask(scores), as_dask(assignments)[keys + ["topic"]], keys)
+
+
+def _merge(scores, units, keys: list[str]):
+    """Inner merge of pandas or Dask frames on ``keys``, each unit once."""
     # Parquet reads ids back as "string", scores keep "str": one dtype, so the merge neither
     # warns nor gives object ids.
-    units = units.astype({"doc_id": scores["doc_id"].dtype})
+    units = units.drop_duplicates(subset=keys).astype({"doc_id": scores["doc_id"].dtype})
     return scores.merge(units, on=keys, how="inner")
 
 
@@ -87,9 +90,7 @@ def _join_part(scores: pd.DataFrame, units: pd.DataFrame, keys: list[str]) -> pd
         raise ValueError(f"the scores' partition holds documents the topic assignments' does "
                          f"not (e.g. {sorted(lost)[0]!r}); score and fit the same loaded "
                          "corpus, or pass frames without a layout mark")
-    units = units.drop_duplicates(subset=keys)  # a unit's rows never cross partitions
-    units = units.astype({"doc_id": scores["doc_id"].dtype})
-    return scores.merge(units, on=keys, how="inner")
+    return _merge(scores, units, keys)  # a unit's rows never cross partitions
 
 
 def _row_totals(part: pd.DataFrame, groups: list[str], column: str, exclude_flags,

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..corpus.layout import mark, token_of
 from .flags import MAX_CHARS, UNSCORED, check_texts
 
 logger = logging.getLogger(__name__)
@@ -334,8 +335,6 @@ class SentimentModel:
         """
         frame = corpus.sentences if hasattr(corpus, "sentences") else corpus
         if hasattr(frame, "npartitions") and embeddings is None:  # Dask: on the workers
-            from ..corpus.layout import mark, token_of
-
             return mark(frame.map_partitions(self.score, meta=self.score(frame._meta)),
                         token_of(frame))
         if not isinstance(frame, pd.DataFrame) or "text" not in frame.columns:
