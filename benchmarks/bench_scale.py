@@ -77,14 +77,13 @@ def write_corpus(n_sentences: int, folder: Path, seed: int = 0) -> int:
 
 def run_dask(n: int, workers: int) -> dict:
     """The whole pipeline on a LocalCluster of ``workers`` single-threaded processes."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     import convolab as cl
 
     folder = Path(tempfile.mkdtemp(prefix="convolab-scale-"))
     write_corpus(n, folder / "in")
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, memory_limit="8GiB",
-                           dashboard_address=None)
+    cluster = cl.local_cluster(n_workers=workers, memory_limit="8GiB", dashboard_address=None)
     client = Client(cluster)
     start = time.perf_counter()
     corpus = cl.load_corpus(str(folder / "in" / "*.parquet"), engine="dask",

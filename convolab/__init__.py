@@ -16,6 +16,7 @@ The layers, each a sub-package that imports only those below it (checked by impo
 """
 
 from . import narrative
+from .cluster import local_cluster
 from .compare import compare, over_time
 from .corpus import Corpus, load_corpus
 from .embeddings import embed, get_embedder
@@ -37,4 +38,4 @@ __all__ = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "TOPI
            "shared_topic_model", "shared_evaluation",
            "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
            "evaluate_sentiment", "training_report", "compare", "over_time", "render_reports",
-           "ReportError", "narrative", "__version__"]
+           "ReportError", "local_cluster", "narrative", "__version__"]

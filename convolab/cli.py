@@ -167,7 +167,9 @@ def _engine(args):
                                "--engine dask")
         yield None
         return
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from .cluster import local_cluster
 
     if not args.verbose:  # distributed logs every worker's start and stop at INFO, and
         logging.getLogger("distributed").setLevel(logging.WARNING)  # each shuffle at WARNING
@@ -180,7 +182,7 @@ def _engine(args):
                                f"({_one_line(exc)}); start one with `dask scheduler`, or use "
                                "--workers N for a local cluster") from exc
     else:
-        client = Client(LocalCluster(n_workers=args.workers or 2, threads_per_worker=1))
+        client = Client(local_cluster(n_workers=args.workers or 2))
     logger.info("Dask dashboard: %s", client.dashboard_link)
     args.cleanup = []
     try:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "convolab"
 LAYERS = ["corpus", "topics", "sentiment", "compare", "narrative", "plots"]
 TOP_MODULES = ["__init__.py", "embeddings.py", "embedding_cache.py", "execute.py", "outputs.py",
-               "report.py", "cli.py"]
+               "cluster.py", "report.py", "cli.py"]
 DATA = ["templates"]  # the report index page (Jinja2), not code
 MAX_LINES = 420  # "no module over ~400 lines"
 
@@ -53,7 +53,8 @@ def test_ls_convolab_shows_the_layers():
         assert (PACKAGE / layer / "__init__.py").is_file(), layer
 
 
-@pytest.mark.parametrize("layer", LAYERS + ["embeddings.py", "embedding_cache.py", "outputs.py"])
+@pytest.mark.parametrize("layer", LAYERS + ["embeddings.py", "embedding_cache.py", "outputs.py",
+                                             "cluster.py"])
 def test_each_layer_says_what_it_does_and_may_import(layer):
     path = PACKAGE / layer / "__init__.py" if not layer.endswith(".py") else PACKAGE / layer
     docstring = ast.get_docstring(ast.parse(path.read_text()))
@@ -116,7 +117,7 @@ PUBLIC_API = ["Corpus", "load_corpus", "embed", "get_embedder", "TopicModel", "T
               "shared_topic_model", "shared_evaluation",
               "SentimentModel", "sentiment_by", "topic_sentiment", "sentiment_arc",
               "evaluate_sentiment", "training_report", "compare", "over_time", "render_reports",
-              "ReportError", "narrative", "__version__"]
+              "ReportError", "local_cluster", "narrative", "__version__"]
 
 
 def test_public_api_is_unchanged_by_the_layout():

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,11 +30,34 @@ def cache(_isolated_cache):
 @pytest.fixture(scope="module")
 def client(cache):
     # Workers inherit the environment they are started with, conftest's test cache included.
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+    cluster = cl.local_cluster(n_workers=2, dashboard_address=None)
     with distributed.Client(cluster) as client:
         yield client
     cluster.close()
+
+
+def test_local_cluster_gives_one_thread_and_arrows_jemalloc_pool_to_each_worker(client):
+    import pyarrow as pa
+
+    if "jemalloc" not in pa.supported_memory_backends():
+        pytest.skip("this pyarrow build has no jemalloc pool")
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "jemalloc") != "jemalloc":
+        pytest.skip("ARROW_DEFAULT_MEMORY_POOL names another pool in this environment")
+    pools = client.run(lambda: __import__("pyarrow").default_memory_pool().backend_name)
+    assert list(pools.values()) == ["jemalloc", "jemalloc"]
+    assert set(client.nthreads().values()) == {1}
+
+
+def test_a_pool_named_by_the_caller_is_kept(monkeypatch):
+    import pyarrow as pa
+
+    from convolab.cluster import worker_environment
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    has = "jemalloc" in pa.supported_memory_backends()
+    assert worker_environment() == ({"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"} if has else {})
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    assert worker_environment() == {}
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:

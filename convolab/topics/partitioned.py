@@ -57,6 +57,11 @@ def fit_partitioned(tm, corpus, sample_size: int | None):
     for attribute in ("bertopic_", "embedder_", "assignments_", "representatives_"):
         light.__dict__.pop(attribute, None)
     known = fitted.set_index("unit_id")[_SOFT]
+    # Graph keys of their own, so each worker unpickles one copy. Passed as plain arguments
+    # they were copied into every task, and a worker keeps a finished task's arguments until
+    # the write that needs all partitions is done: one copy of the sampled units' topics per
+    # partition, a worker's memory growing with the corpus.
+    light, known = dask.delayed(light, pure=True), dask.delayed(known, pure=True)
     # Written to the corpus's scratch folder and read back lazily: persisted, the assignments
     # (text included) of every unit would sit in worker memory for as long as the model lives.
     folder = _scratch(corpus).path("assignments")
