@@ -18,11 +18,13 @@ Each run writes its corpus as Parquet partitions of 2,000 documents, read with a
 Usage: ``python benchmarks/bench_scale.py [--sizes 100000 1000000 3000000] [--workers 2 1]
 [--plain-max 1000000] [--curve]``. Each measurement runs in a fresh process; nothing here is a test.
 
-Measured 2026-12-01 (2 workers, beside the test suite): 98k / 982k / 2.95M sentences in 175 /
-772 / 2,504 s; client peak 1,271 / 1,298 / 1,304 MiB (~n^0.01); worker peak 777 / 917 / 1,024
-MiB (~n^0.08; ~n^0.20 with a shuffled join and a sample of one unit per document, ~n^0.48 with
-persisted partitions). The README's *Scale: measured* has the table, the per-step profile and
-what 100M sentences would need.
+Measured 2026-12-01 (2 workers, beside the test suite and the 1-worker series): 98k / 982k /
+2.95M sentences in 169 / 1,012 / 3,398 s; client peak 1,270 / 1,300 / 1,306 MiB (~n^0.01);
+worker peak 743 / 817 / 856 MiB (~n^0.04, x1.15; ~n^0.08 with the topic step's arguments in
+every task and pyarrow's default pool, ~n^0.20 with a shuffled join and a sample of one unit
+per document, ~n^0.48 with persisted partitions). One worker: 761 / 861 / 872 MiB (x1.15).
+The README's *Scale: measured* has the
+table, what changed and what 100M sentences would need.
 """
 
 from __future__ import annotations
