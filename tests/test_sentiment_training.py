@@ -17,7 +17,15 @@ import pandas as pd
 import pytest
 
 from convolab.sentiment import emobank_document_report, training_report
-from convolab.sentiment.fitting import DomainStats, Setting, nested_lodo, predict, settings_grid
+from convolab.sentiment.fitting import (
+    DomainStats,
+    Setting,
+    mixed,
+    nested_lodo,
+    predict,
+    raw_score,
+    settings_grid,
+)
 from convolab.sentiment.scorers import WEIGHTS_PATH, load_weights
 from convolab.sentiment.training_data import DEFAULT_DATA, LICENCES, data_files
 from convolab.sentiment.validity import document_ratings
@@ -80,6 +88,46 @@ def test_nested_choice_never_sees_the_held_out_domain():
     assert np.corrcoef(learned, y)[0, 1] > 0.5
 
 
+def test_mixed_is_one_linear_model_scoring_the_weighted_mix():
+    X, y, domains = _synthetic(3)
+    stats = DomainStats(X, y, domains, {"eb-x"})
+    a = stats.fit(["a", "b", "eb-x"], Setting(5.0, 1.0, ()))
+    b = stats.fit(["a"], Setting(50.0, 1.0, ()))
+    for share in (0.0, 0.3, 1.0):
+        expected = np.clip((1 - share) * raw_score(a, X) + share * raw_score(b, X), -1, 1)
+        np.testing.assert_allclose(predict(mixed(a, b, share), X), expected, atol=1e-9)
+    assert set(mixed(a, b, 0.3)) == set(a)  # ships in the same arrays as a single ridge
+
+
+def test_anchor_never_sees_the_held_out_domain_and_its_share_is_chosen():
+    X, y, domains = _synthetic(4, n=600)
+    stats = DomainStats(X, y, domains, {"eb-x"})
+    grid = settings_grid([1.0], [1.0], {"eb-": [1.0]})
+    lexicon, vader = np.ones(len(y), bool), np.zeros(len(y))
+
+    def anchor_on(target):
+        anchor_stats = DomainStats(X, target, domains, {"eb-x"})
+        return lambda excluded: anchor_stats.fit(
+            [d for d in ("a", "b", "eb-x") if d not in excluded], Setting(1.0, 1.0, ()))
+
+    def run(anchor, shares):
+        return nested_lodo(stats, X, y, vader, lexicon, domains, grid, shrink=1.0, shares={},
+                           anchor=anchor, anchor_shares=shares)
+
+    plain, folds = nested_lodo(stats, X, y, vader, lexicon, domains, grid, shrink=1.0, shares={})
+    same, anchored = run(anchor_on(y), (0.0,))
+    np.testing.assert_allclose(plain, same)
+    assert "anchor_share" not in folds[0] and anchored[0]["anchor_share"] == 0.0
+    # The anchor's view of the held-out domain "a" changes nothing about a's fold.
+    learned, chosen = run(anchor_on(y), (0.0, 0.5, 1.0))
+    learned2, chosen2 = run(anchor_on(np.where(domains == "a", -y, y)), (0.0, 0.5, 1.0))
+    assert chosen[0]["held_out"] == "a" and chosen[0]["anchor_share"] == chosen2[0]["anchor_share"]
+    np.testing.assert_allclose(learned[domains == "a"], learned2[domains == "a"])
+    # An anchor fitted on shuffled ratings only adds noise: a share of 0 is chosen.
+    shuffled = anchor_on(np.random.default_rng(5).permutation(y))
+    assert [f["anchor_share"] for f in run(shuffled, (0.0, 0.5))[1]] == [0.0, 0.0, 0.0]
+
+
 def test_document_ratings_track_document_means():
     rng = np.random.default_rng(0)
     docs = np.repeat([f"d{i}" for i in range(40)], 5)
@@ -137,8 +185,9 @@ def test_social_posts_at_least_vader_and_reviews_kept(held_out):
     for domain in ("yelp", "amazon", "imdb"):
         row = held_out.loc[domain]
         assert row["ensemble"] >= row["ensemble_old"] - 0.02, domain
-    # SST held out as a whole loses about 0.03 (its fold cannot protect it); the shipped
-    # model, chosen with SST in view, keeps its test split within 0.02.
+    # SST held out as a whole loses 0.027 (no movie snippets in training, and its own fold
+    # cannot check it); the shipped model, chosen with SST in view, keeps its test split
+    # within 0.02.
     assert held_out.loc["sst", "ensemble"] >= held_out.loc["sst", "ensemble_old"] - 0.035
     report = training_report()
     sst = report[report["data"] == "sst-test"].set_index("method")["pearson"]

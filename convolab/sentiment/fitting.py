@@ -105,10 +105,28 @@ class DomainStats:
                 "alpha": setting.alpha}
 
 
+def raw_score(fitted: dict, X: np.ndarray) -> np.ndarray:
+    """The learned score before clipping."""
+    return ((X - fitted["mean"]) / fitted["scale"]) @ fitted["coef"] + fitted["intercept"]
+
+
 def predict(fitted: dict, X: np.ndarray) -> np.ndarray:
     """The learned score, clipped to [-1, 1] exactly as :class:`LearnedWeights` does."""
-    raw = ((X - fitted["mean"]) / fitted["scale"]) @ fitted["coef"] + fitted["intercept"]
-    return np.clip(raw, -1.0, 1.0)
+    return np.clip(raw_score(fitted, X), -1.0, 1.0)
+
+
+def mixed(fitted: dict, anchor: dict, share: float) -> dict:
+    """One linear model scoring ``(1 - share) * fitted + share * anchor`` (before clipping).
+
+    Both are linear in the embedding, so their mix is too: it is stored in ``fitted``'s
+    standardisation and ships in the same arrays as a single ridge.
+    """
+    per_x = ((1 - share) * fitted["coef"] / fitted["scale"]
+             + share * anchor["coef"] / anchor["scale"])
+    offset = sum(w * (f["intercept"] - f["mean"] @ (f["coef"] / f["scale"]))
+                 for w, f in ((1 - share, fitted), (share, anchor)))
+    return {**fitted, "coef": per_x * fitted["scale"],
+            "intercept": float(offset + fitted["mean"] @ per_x)}
 
 
 def register(domain: str) -> str:
@@ -123,6 +141,7 @@ def mean_r(pred: np.ndarray, gold: np.ndarray, domains: np.ndarray, keys) -> flo
     Each register (reviews, EmoBank's genres, social posts) counts the same, however many
     domains it holds, so seven genres cannot outvote the reviews.
     """
+    domains = np.asarray(domains, dtype=str)  # fixed-width: compares in C, not per object
     r = {d: np.corrcoef(pred[domains == d], gold[domains == d])[0, 1] for d in keys}
     groups = {register(d) for d in keys}
     return float(np.mean([np.mean([v for d, v in r.items() if register(d) == g])
@@ -144,7 +163,7 @@ def best_weight(vader, learned, gold, domains, keys, lexicon, shrink) -> tuple[f
 
 def nested_lodo(stats: DomainStats, X, gold, vader, lexicon, domains, settings, *,
                 shrink: float, shares=None, fixed=None, rated=None, held_out=None,
-                admissible=None, log=None):
+                admissible=None, anchor=None, anchor_shares=(0.0,), log=None):
     """Leave each domain out; choose setting and VADER weight inside the others; predict it.
 
     ``gold`` must hold the ratings at target scale 1 for ``stats.scaled`` domains (a Pearson r
@@ -153,7 +172,9 @@ def nested_lodo(stats: DomainStats, X, gold, vader, lexicon, domains, settings, 
     ``rated`` limits the domains that are fitted on and held out (default all but the
     ``shares`` and ``fixed`` ones, see :meth:`DomainStats.fit`). ``admissible(outer, r)``, given
     a setting's inner per-domain r, says whether it may be chosen; the best admissible setting
-    wins (the best of all if none is).
+    wins (the best of all if none is). ``anchor(excluded)``, if given, returns a second model
+    fitted without the ``excluded`` domains; each setting's fit is then mixed with it at every
+    share in ``anchor_shares`` (:func:`mixed`), and the share is chosen with the setting.
 
     Returns
     -------
@@ -162,7 +183,7 @@ def nested_lodo(stats: DomainStats, X, gold, vader, lexicon, domains, settings, 
     choices : list of dict
         Per held-out domain: the chosen setting, VADER weight and its inner mean r.
     """
-    domains = np.asarray(domains)
+    domains = np.asarray(domains, dtype=str)
     shares, fixed = shares or {}, fixed or {}
     rated = [d for d in (rated or stats.domains) if d not in shares and d not in fixed]
     pool = rated + list(shares) + list(fixed)
@@ -181,31 +202,41 @@ def nested_lodo(stats: DomainStats, X, gold, vader, lexicon, domains, settings, 
         inner = [d for d in rated if d != outer]
         mask = np.isin(domains, inner)
         best = None
-        for setting in settings:
-            pred = np.zeros(len(gold))
+        anchored = np.zeros(len(gold))
+        if anchor is not None:
             for d in inner:
                 sel = domains == d
-                pred[sel] = predict(fitted(frozenset({outer, d} - {None}), setting), X[sel])
-            w, r = best_weight(vader[mask], pred[mask], gold[mask], domains[mask], inner,
-                               lexicon[mask], shrink)
-            ok = True
-            if admissible is not None:
-                from .scorers import ensemble
+                anchored[sel] = raw_score(anchor(frozenset({outer, d} - {None})), X[sel])
+        for setting in settings:
+            raw = np.zeros(len(gold))
+            for d in inner:
+                sel = domains == d
+                raw[sel] = raw_score(fitted(frozenset({outer, d} - {None}), setting), X[sel])
+            for share in anchor_shares:
+                pred = np.clip((1 - share) * raw + share * anchored, -1.0, 1.0)
+                w, r = best_weight(vader[mask], pred[mask], gold[mask], domains[mask], inner,
+                                   lexicon[mask], shrink)
+                ok = True
+                if admissible is not None:
+                    from .scorers import ensemble
 
-                blend = ensemble(vader, pred, w, None, lexicon, shrink)
-                ok = bool(admissible(outer, {d: np.corrcoef(blend[domains == d],
-                                                            gold[domains == d])[0, 1]
-                                             for d in inner}))
-            if best is None or (ok, r) > (best[3], best[0]):
-                best = (r, setting, w, ok)
-        r, setting, w, _ = best
-        final = fitted(frozenset({outer} - {None}), setting)
+                    blend = ensemble(vader, pred, w, None, lexicon, shrink)
+                    ok = bool(admissible(outer, {d: np.corrcoef(blend[domains == d],
+                                                                gold[domains == d])[0, 1]
+                                                 for d in inner}))
+                if best is None or (ok, r) > (best[4], best[0]):
+                    best = (r, setting, share, w, ok)
+        r, setting, share, w, _ = best
+        excluded = frozenset({outer} - {None})
+        final = fitted(excluded, setting)
+        if anchor is not None:
+            final = mixed(final, anchor(excluded), share)
         if outer is not None:
             sel = domains == outer
             learned[sel] = predict(final, X[sel])
+        choice = {**setting.as_dict(), **({"anchor_share": share} if anchor else {})}
         choices.append({"held_out": outer, "vader_weight": w, "inner_mean_r": round(r, 4),
-                        **setting.as_dict(), "fitted": final})
+                        **choice, "fitted": final})
         if log:
-            log("held out %s: %s, VADER weight %.2f (inner mean r %.3f)", outer,
-                setting.as_dict(), w, r)
+            log("held out %s: %s, VADER weight %.2f (inner mean r %.3f)", outer, choice, w, r)
     return learned, choices
