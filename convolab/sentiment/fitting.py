@@ -1,11 +1,13 @@
 """Closed-form ridge on per-domain sufficient statistics, and nested leave-one-domain-out choice.
 
-The learned scorer is a ridge regression on the standardised MiniLM embedding. Choosing its
-settings honestly needs many fits: every held-out domain, inside it every inner held-out
-domain, and every candidate setting (penalty, target scale of the standardised ratings, the
-domains' sample weights). Each domain's sums (``n, sum x, sum x x^T, sum y, sum x y``) are
-computed once, so a fit on any weighted union of domains is one 384 x 384 solve; the result is
-exactly the weighted ridge on the stacked sentences (weighted mean and sd standardisation).
+The learned scorer is a ridge regression on the standardised MiniLM embedding, optionally mixed
+with a second ridge (an *anchor*, :func:`mixed`): the mix of two linear models is one linear
+model, so it ships as the same arrays. Choosing its settings honestly needs many fits: every
+held-out domain, inside it every inner held-out domain, and every candidate setting (penalty,
+target scale of the standardised ratings, the domains' sample weights, the anchor's share).
+Each domain's sums (``n, sum x, sum x x^T, sum y, sum x y``) are computed once, so a fit on any
+weighted union of domains is one 384 x 384 solve; the result is exactly the weighted ridge on
+the stacked sentences (weighted mean and sd standardisation).
 
 Every setting, and VADER's weight in the blend, is chosen by the mean Pearson r over the
 inner held-out domains (each register weighing the same, :func:`mean_r`), never by the domain

@@ -9,7 +9,8 @@ All three give a float in [-1, 1] per sentence:
     model's embedding, read from the same on-disk cache), trained by
     ``python -m convolab.sentiment.train`` on SST, the UCI labelled sentences, EmoBank's
     human-rated sentences in seven genres (blogs, essays, newspapers, letters...) and
-    human-rated Facebook posts; the prediction is clipped to [-1, 1]. Its weights ship in
+    human-rated Facebook posts, half of it from the previous reviews-only ridge (one linear
+    model, see :func:`.fitting.mixed`); the prediction is clipped to [-1, 1]. Its weights ship in
     ``data/sentiment_weights.npz`` (plain arrays; the texts are never shipped).
 ``"ensemble"`` (default)
     ``w * vader + (1 - w) * s * learned`` with ``w`` chosen on held-out domains of the
