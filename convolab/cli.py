@@ -182,7 +182,8 @@ def _engine(args):
                                f"({_one_line(exc)}); start one with `dask scheduler`, or use "
                                "--workers N for a local cluster") from exc
     else:
-        client = Client(local_cluster(n_workers=args.workers or 2))
+        # Any free port for the dashboard: two runs at once must not fight over 8787.
+        client = Client(local_cluster(n_workers=args.workers or 2, dashboard_address=":0"))
     logger.info("Dask dashboard: %s", client.dashboard_link)
     args.cleanup = []
     try:

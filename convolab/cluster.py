@@ -47,7 +47,9 @@ def local_cluster(n_workers: int = 2, **kwargs):
     **kwargs
         Passed to :class:`~distributed.LocalCluster`. ``threads_per_worker`` defaults to 1:
         every task holds a whole partition, and one per core keeps memory per core
-        predictable. ``env`` is merged over :func:`worker_environment`.
+        predictable. ``env`` (a dict, or None) is merged over :func:`worker_environment`
+        for worker processes; ``processes=False`` runs the workers in this process, with its
+        own pool.
 
     Returns
     -------
@@ -61,5 +63,6 @@ def local_cluster(n_workers: int = 2, **kwargs):
     from distributed import LocalCluster
 
     kwargs.setdefault("threads_per_worker", 1)
-    env = {**worker_environment(), **kwargs.pop("env", {})}
-    return LocalCluster(n_workers=n_workers, env=env, **kwargs)
+    if kwargs.get("processes", True):  # in-process workers share the caller's pool and env
+        kwargs["env"] = {**worker_environment(), **(kwargs.get("env") or {})}
+    return LocalCluster(n_workers=n_workers, **kwargs)

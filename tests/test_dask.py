@@ -48,6 +48,13 @@ def test_local_cluster_gives_one_thread_and_arrows_jemalloc_pool_to_each_worker(
     assert set(client.nthreads().values()) == {1}
 
 
+@pytest.mark.parametrize("kwargs", [{"env": None}, {"processes": False}])
+def test_local_cluster_takes_what_local_cluster_takes(kwargs):
+    with cl.local_cluster(n_workers=1, dashboard_address=None, **kwargs) as cluster:
+        with distributed.Client(cluster) as client:
+            assert client.submit(sum, [1, 2]).result() == 3
+
+
 def test_a_pool_named_by_the_caller_is_kept(monkeypatch):
     import pyarrow as pa
 

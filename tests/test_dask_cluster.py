@@ -27,6 +27,7 @@ import pytest
 
 import convolab as cl
 from convolab.cli import main
+from convolab.cluster import worker_environment
 from convolab.embeddings import StaticEmbedder
 
 s3fs = pytest.importorskip("s3fs")
@@ -149,7 +150,9 @@ def cluster(tmp_path_factory, _isolated_cache):
             procs.start(name, [str(BIN / "dask"), "worker", address, "--nworkers", "1",
                                "--nthreads", "1", "--no-dashboard", "--name", name,
                                "--local-directory", str(own / "scratch")],
-                        {**env, "CONVOLAB_CACHE_DIR": str(caches[name])}, own)
+                        # As the README starts a worker by hand: with pyarrow's jemalloc pool.
+                        {**env, **worker_environment(), "CONVOLAB_CACHE_DIR": str(caches[name])},
+                        own)
         with distributed.Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
         yield {"env": env, "address": address, "caches": caches, "procs": procs,
