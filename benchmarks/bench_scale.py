@@ -23,8 +23,7 @@ Measured 2026-12-01 (2 workers, beside the test suite and the 1-worker series): 
 worker peak 743 / 817 / 856 MiB (~n^0.04, x1.15; ~n^0.08 with the topic step's arguments in
 every task and pyarrow's default pool, ~n^0.20 with a shuffled join and a sample of one unit
 per document, ~n^0.48 with persisted partitions). One worker: 761 / 861 / 872 MiB (x1.15).
-The README's *Scale: measured* has the
-table, what changed and what 100M sentences would need.
+The README's *Scale: measured* has the table, what changed and what 100M sentences would need.
 """
 
 from __future__ import annotations

@@ -227,11 +227,11 @@ def train(data_dir: str | Path = DEFAULT_DATA, out: str | Path = WEIGHTS_PATH, *
     anchors: dict = {}
 
     def anchor(excluded):
-        """The previous recipe's ridge, fitted without the ``excluded`` domains."""
+        """The previous recipe (``old``) fitted without the ``excluded`` domains."""
         if excluded not in anchors:
-            anchors[excluded] = stats.fit([d for d in REVIEWS if d not in excluded]
-                                          + ["neutral"], OLD_SETTING,
-                                          fixed={"neutral": NEUTRAL_WEIGHT})
+            anchors[excluded] = stats.fit([d for d in old["rated"] if d not in excluded]
+                                          + list(old["fixed"]), OLD_SETTING,
+                                          fixed=old["fixed"])
         return anchors[excluded]
 
     new.update(admissible=keeps_reviews, anchor=anchor, anchor_shares=ANCHOR_SHARES)
